@@ -1,0 +1,11 @@
+// Values provided by test/helpers/global-setup.ts; read them in tests with `inject('mongodbUrl')`.
+import 'vitest';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** `mongodb://127.0.0.1:PORT/` of the FerretDB shared by the whole run. Use a fresh database per file. */
+    mongodbUrl: string;
+    /** `redis://127.0.0.1:PORT` of the Redis shared by the whole run. Use a unique key prefix per test. */
+    redisUrl: string;
+  }
+}

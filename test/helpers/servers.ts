@@ -1,0 +1,377 @@
+/**
+ * Throwaway FerretDB (MongoDB wire protocol, SQLite backend) and Redis servers for tests.
+ *
+ * Each server runs on a free 127.0.0.1 port, in a fresh temp directory that is removed on stop().
+ * FerretDB comes from `.tools/bin/ferretdb` (`bash scripts/install-ferretdb.sh`), Redis from
+ * `redis-server` on PATH (`bash scripts/install-redis.sh`).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { MongoClient } from 'mongodb';
+
+export const FERRETDB_BIN: string = fileURLToPath(new URL('../../.tools/bin/ferretdb', import.meta.url));
+export const REDIS_BIN = 'redis-server';
+
+const STARTUP_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 10_000;
+const PORT_ATTEMPTS = 3;
+const OUTPUT_LIMIT = 16_384;
+
+export interface FerretDBServer {
+  /** `mongodb://127.0.0.1:PORT/` */
+  readonly url: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+export interface RedisServer {
+  /** `redis://127.0.0.1:PORT` */
+  readonly url: string;
+  readonly port: number;
+  /** Whether the server process is currently running. */
+  readonly running: boolean;
+  /** Stops the server (SIGTERM, waits for exit) and removes its temp directory. Idempotent. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port, with an empty data set. No-op when already running. */
+  start(): Promise<void>;
+  /** stop() then start(). */
+  restart(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Process management
+
+interface ManagedProcess {
+  readonly name: string;
+  readonly child: ChildProcess;
+  /** Resolves when the process has exited (or failed to spawn); never rejects. */
+  readonly exited: Promise<void>;
+  hasExited(): boolean;
+  /** Last part of stdout+stderr, plus a spawn error if there was one. */
+  output(): string;
+}
+
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/** If the test runner dies without running teardowns, do not leave servers behind. */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const child of live) child.kill('SIGKILL');
+  });
+}
+
+function spawnServer(name: string, command: string, args: readonly string[], cwd: string): ManagedProcess {
+  installExitHook();
+  const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let buffered = '';
+  let spawnError: Error | undefined;
+  let done = false;
+  const collect = (chunk: Buffer): void => {
+    buffered = (buffered + chunk.toString('utf8')).slice(-OUTPUT_LIMIT);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  live.add(child);
+  const exited = new Promise<void>((resolve) => {
+    const finish = (): void => {
+      done = true;
+      live.delete(child);
+      resolve();
+    };
+    child.once('exit', finish);
+    child.once('error', (err) => {
+      spawnError = err;
+      // When spawning fails there is no 'exit' event.
+      if (child.pid === undefined) finish();
+    });
+  });
+  return {
+    name,
+    child,
+    exited,
+    hasExited: () => done,
+    output: () => {
+      const status = done
+        ? ` (exit code ${child.exitCode ?? 'null'}, signal ${child.signalCode ?? 'none'})`
+        : '';
+      const error = spawnError ? `spawn error: ${spawnError.message}\n` : '';
+      return `${error}${name}${status} output:\n${buffered.trim() || '(none)'}`;
+    },
+  };
+}
+
+async function terminate(proc: ManagedProcess): Promise<void> {
+  if (proc.hasExited()) return;
+  proc.child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = await Promise.race([
+    proc.exited.then(() => false),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), STOP_TIMEOUT_MS);
+    }),
+  ]);
+  clearTimeout(timer); // a pending timer would keep the event loop (and the test run) alive
+  if (timedOut) {
+    proc.child.kill('SIGKILL');
+    await proc.exited;
+  }
+}
+
+class StartupError extends Error {
+  constructor(
+    message: string,
+    readonly addressInUse: boolean,
+  ) {
+    super(message);
+    this.name = 'StartupError';
+  }
+}
+
+/** Polls `probe` until it succeeds; fails early if the process exits. */
+async function waitUntilReady(proc: ManagedProcess, probe: () => Promise<void>): Promise<void> {
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  let lastError: unknown;
+  for (;;) {
+    if (proc.hasExited()) {
+      const output = proc.output();
+      throw new StartupError(
+        `${proc.name} exited during startup.\n${output}`,
+        /address already in use/i.test(output),
+      );
+    }
+    try {
+      await probe();
+      return;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      const reason = lastError instanceof Error ? lastError.message : String(lastError);
+      throw new StartupError(
+        `${proc.name} did not become ready within ${STARTUP_TIMEOUT_MS} ms (last error: ${reason}).\n${proc.output()}`,
+        false,
+      );
+    }
+    await sleep(100);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Network helpers
+
+/** A currently free TCP port on 127.0.0.1 (the OS picks it; another process could still take it). */
+export function getFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      if (address === null || typeof address === 'string') {
+        server.close();
+        reject(new Error('could not determine a free port'));
+        return;
+      }
+      const { port } = address;
+      server.close((err) => (err ? reject(err) : resolve(port)));
+    });
+  });
+}
+
+/** Resolves once a TCP connection to host:port succeeds. */
+export function tcpConnect(port: number, host = '127.0.0.1', timeoutMs = 1_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ port, host });
+    socket.setTimeout(timeoutMs);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      reject(new Error(`timed out connecting to ${host}:${port}`));
+    });
+    socket.once('error', (err) => {
+      socket.destroy();
+      reject(err);
+    });
+  });
+}
+
+/**
+ * Sends an inline `PING` over a raw socket and resolves with the first reply line,
+ * e.g. `+PONG` (or `-LOADING ...` while Redis is loading). Rejects on connection errors/timeouts.
+ */
+export function pingRedis(port: number, host = '127.0.0.1', timeoutMs = 1_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ port, host });
+    let received = '';
+    const fail = (err: Error): void => {
+      socket.destroy();
+      reject(err);
+    };
+    socket.setTimeout(timeoutMs);
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('utf8');
+      const end = received.indexOf('\r\n');
+      if (end !== -1) {
+        socket.destroy();
+        resolve(received.slice(0, end));
+      }
+    });
+    socket.once('timeout', () => fail(new Error(`timed out waiting for PING reply from ${host}:${port}`)));
+    socket.once('error', fail);
+    socket.once('close', () => fail(new Error(`connection to ${host}:${port} closed before a PING reply`)));
+  });
+}
+
+async function mongoPing(url: string): Promise<void> {
+  const client = new MongoClient(url, {
+    serverSelectionTimeoutMS: 2_000,
+    connectTimeoutMS: 2_000,
+    directConnection: true,
+  });
+  try {
+    await client.connect();
+    await client.db('admin').command({ ping: 1 });
+  } finally {
+    await client.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Servers
+
+function missingBinary(what: string, script: string): Error {
+  return new Error(`${what} is not installed. Run \`bash scripts/${script}\` from the repository root.`);
+}
+
+/** Runs `attempt` with fresh ports until it does not fail because the port was taken meanwhile. */
+async function withFreePort<T>(attempt: (port: number) => Promise<T>): Promise<T> {
+  for (let i = 1; ; i++) {
+    const port = await getFreePort();
+    try {
+      return await attempt(port);
+    } catch (err) {
+      if (!(err instanceof StartupError && err.addressInUse) || i >= PORT_ATTEMPTS) throw err;
+    }
+  }
+}
+
+/** Starts a throwaway FerretDB (SQLite backend) and waits until it answers a `ping` command. */
+export async function startFerretDB(): Promise<FerretDBServer> {
+  if (!existsSync(FERRETDB_BIN)) {
+    throw missingBinary(`FerretDB (expected at ${FERRETDB_BIN})`, 'install-ferretdb.sh');
+  }
+  return withFreePort(async (port) => {
+    const dir = await mkdtemp(join(tmpdir(), 'docgate-ferretdb-'));
+    const proc = spawnServer(
+      'ferretdb',
+      FERRETDB_BIN,
+      [
+        '--handler=sqlite',
+        `--sqlite-url=file:${dir}/`,
+        `--state-dir=${dir}`,
+        `--listen-addr=127.0.0.1:${port}`,
+        // The debug HTTP listener defaults to the fixed 127.0.0.1:8088: disable it so servers can coexist.
+        '--debug-addr=-',
+        '--telemetry=disable',
+        '--log-level=error',
+      ],
+      dir,
+    );
+    const url = `mongodb://127.0.0.1:${port}/`;
+    const stop = async (): Promise<void> => {
+      await terminate(proc);
+      await rm(dir, { recursive: true, force: true });
+    };
+    try {
+      await waitUntilReady(proc, async () => {
+        await tcpConnect(port);
+        await mongoPing(url);
+      });
+    } catch (err) {
+      await stop();
+      throw err;
+    }
+    return { url, port, stop };
+  });
+}
+
+/** Starts a throwaway, non-persistent Redis; the handle can stop and restart it on the same port. */
+export async function startRedis(): Promise<RedisServer> {
+  let current: { proc: ManagedProcess; dir: string } | undefined;
+
+  const stop = async (): Promise<void> => {
+    const running = current;
+    current = undefined;
+    if (!running) return;
+    await terminate(running.proc);
+    await rm(running.dir, { recursive: true, force: true });
+  };
+
+  const launch = async (port: number): Promise<void> => {
+    if (current && !current.proc.hasExited()) return;
+    await stop(); // clean up after a crashed process
+    const dir = await mkdtemp(join(tmpdir(), 'docgate-redis-'));
+    const proc = spawnServer(
+      'redis-server',
+      REDIS_BIN,
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+        '--loglevel',
+        'warning',
+      ],
+      dir,
+    );
+    current = { proc, dir };
+    try {
+      await waitUntilReady(proc, async () => {
+        const reply = await pingRedis(port);
+        if (reply !== '+PONG') throw new Error(`unexpected PING reply: ${reply}`);
+      });
+    } catch (err) {
+      await stop();
+      if (/ENOENT/.test(proc.output())) throw missingBinary('redis-server', 'install-redis.sh');
+      throw err;
+    }
+  };
+
+  const port = await withFreePort(async (candidate) => {
+    await launch(candidate);
+    return candidate;
+  });
+
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    get running() {
+      return current !== undefined && !current.proc.hasExited();
+    },
+    stop,
+    start: () => launch(port),
+    restart: async () => {
+      await stop();
+      await launch(port);
+    },
+  };
+}
