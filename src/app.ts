@@ -1,0 +1,44 @@
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { type Context, createContext } from './context.js';
+import type { Logger } from './logger.js';
+import { createMaskError } from './mask-error.js';
+import { schema } from './schema/index.js';
+import type { Services } from './services/index.js';
+
+export interface AppDeps {
+  services: Services;
+  logger: Logger;
+  /** GraphiQL at GET /graphql from a browser. */
+  graphiql: boolean;
+}
+
+export type App = YogaServerInstance<Record<string, never>, Context>;
+
+/** The HTTP app over already-built services. It does no I/O of its own, so tests call `app.fetch`. */
+export function createApp(deps: AppDeps): App {
+  return createYoga<Record<string, never>, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/health',
+    landingPage: false,
+    graphiql: deps.graphiql ? { title: 'docgate', defaultQuery: DEFAULT_QUERY } : false,
+    maskedErrors: { maskError: createMaskError(deps.logger) },
+    logging: {
+      debug: (...args) => deps.logger.debug({ args }, 'yoga'),
+      info: (...args) => deps.logger.info({ args }, 'yoga'),
+      warn: (...args) => deps.logger.warn({ args }, 'yoga'),
+      error: (...args) => deps.logger.error({ args }, 'yoga'),
+    },
+    context: ({ request }) => createContext(deps.services, request),
+  });
+}
+
+const DEFAULT_QUERY = `# Welcome to docgate. Try:
+query Customers {
+  customers(first: 5, orderBy: [{ field: LAST_NAME }]) {
+    totalCount
+    edges { node { id lastName firstName email addresses { city } } }
+  }
+  customerStatsByCity { city customers averageAge }
+}
+`;

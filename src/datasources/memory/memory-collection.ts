@@ -1,0 +1,156 @@
+import { Aggregator, update as applyUpdate, Query } from 'mingo';
+import { DuplicateKeyError } from '../../errors.js';
+import type { DocumentCollection, Filter, FindOptions, IndexSpec, StoredDoc, Update } from '../ports.js';
+import type { JournalEntry } from './journal.js';
+
+type AnyObject = Record<string, unknown>;
+
+const mingoOptions = { idKey: '_id' } as const;
+
+function fieldValue(doc: AnyObject, path: string): unknown {
+  let value: unknown = doc;
+  for (const part of path.split('.')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as AnyObject)[part];
+  }
+  return value;
+}
+
+/** The equality fields of a filter, which an upsert copies into the new document (as MongoDB does). */
+function equalityFields(filter: Filter): AnyObject {
+  const doc: AnyObject = {};
+  for (const [key, value] of Object.entries(filter)) {
+    if (key.startsWith('$') || key.includes('.')) continue;
+    if (value !== null && typeof value === 'object' && !(value instanceof Date)) continue;
+    doc[key] = value;
+  }
+  return doc;
+}
+
+/**
+ * An in-memory collection with MongoDB semantics from mingo. Writes are synchronous in memory,
+ * so each one is atomic with respect to every other request, as a single-document write is on MongoDB.
+ */
+export class MemoryCollection<T extends StoredDoc> implements DocumentCollection<T> {
+  readonly docs = new Map<string, T>();
+  private readonly unique = new Map<string, { spec: IndexSpec; keys: Map<string, string> }>();
+
+  constructor(
+    readonly name: string,
+    private readonly log: (entry: JournalEntry) => void,
+  ) {}
+
+  /** Replays a journal entry without logging it again. */
+  apply(entry: JournalEntry): void {
+    if (entry.op === 'put') this.docs.set(entry.doc._id, entry.doc as T);
+    else if (entry.op === 'del') this.docs.delete(entry.id);
+    else this.docs.clear();
+  }
+
+  private matching(filter: Filter): T[] {
+    const query = new Query<T>(filter as never, mingoOptions);
+    const out: T[] = [];
+    for (const doc of this.docs.values()) if (query.test(doc)) out.push(doc);
+    return out;
+  }
+
+  async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
+    let docs = this.matching(filter);
+    if (options.sort !== undefined && options.sort.length > 0) {
+      const sort = Object.fromEntries(options.sort.map(([f, d]) => [f, d]));
+      docs = new Query({}, mingoOptions).find<T>(docs).sort(sort).all();
+    }
+    const start = options.skip ?? 0;
+    const end = options.limit === undefined ? undefined : start + options.limit;
+    return structuredClone(docs.slice(start, end));
+  }
+
+  async findOne(filter: Filter): Promise<T | null> {
+    const [doc] = await this.find(filter, { limit: 1 });
+    return doc ?? null;
+  }
+
+  async count(filter: Filter): Promise<number> {
+    return this.matching(filter).length;
+  }
+
+  private uniqueKey(spec: IndexSpec, doc: AnyObject): string {
+    return JSON.stringify(spec.keys.map(([field]) => fieldValue(doc, field) ?? null));
+  }
+
+  private checkUnique(doc: T): void {
+    for (const { spec, keys } of this.unique.values()) {
+      const owner = keys.get(this.uniqueKey(spec, doc));
+      if (owner !== undefined && owner !== doc._id)
+        throw new DuplicateKeyError(spec.keys[0]?.[0] ?? spec.name);
+    }
+  }
+
+  private put(doc: T, previous: T | undefined): void {
+    this.checkUnique(doc);
+    for (const { spec, keys } of this.unique.values()) {
+      if (previous !== undefined) keys.delete(this.uniqueKey(spec, previous));
+      keys.set(this.uniqueKey(spec, doc), doc._id);
+    }
+    this.docs.set(doc._id, doc);
+    this.log({ c: this.name, op: 'put', doc });
+  }
+
+  async insertOne(doc: T): Promise<void> {
+    if (this.docs.has(doc._id)) throw new DuplicateKeyError('_id');
+    this.put(structuredClone(doc), undefined);
+  }
+
+  async findOneAndUpdate(
+    filter: Filter,
+    update: Update,
+    options: { upsert?: boolean } = {},
+  ): Promise<T | null> {
+    const [current] = this.matching(filter);
+    if (current === undefined && options.upsert !== true) return null;
+    const next = structuredClone(current ?? (equalityFields(filter) as T));
+    applyUpdate(next, update as never, undefined, undefined, { cloneMode: 'deep' });
+    if (typeof next._id !== 'string')
+      throw new Error(`upsert into ${this.name} needs a string _id in its filter`);
+    this.put(next, current);
+    return structuredClone(next);
+  }
+
+  async deleteOne(filter: Filter): Promise<boolean> {
+    const [doc] = this.matching(filter);
+    if (doc === undefined) return false;
+    for (const { spec, keys } of this.unique.values()) keys.delete(this.uniqueKey(spec, doc));
+    this.docs.delete(doc._id);
+    this.log({ c: this.name, op: 'del', id: doc._id });
+    return true;
+  }
+
+  async aggregate<R>(pipeline: ReadonlyArray<Record<string, unknown>>): Promise<R[]> {
+    const aggregator = new Aggregator([...pipeline], mingoOptions);
+    return structuredClone(aggregator.run([...this.docs.values()]) as R[]);
+  }
+
+  async ensureIndexes(indexes: readonly IndexSpec[]): Promise<void> {
+    for (const spec of indexes) {
+      if (spec.unique !== true || this.unique.has(spec.name)) continue;
+      const keys = new Map<string, string>();
+      for (const doc of this.docs.values()) {
+        const key = this.uniqueKey(spec, doc);
+        if (keys.has(key)) throw new DuplicateKeyError(spec.keys[0]?.[0] ?? spec.name);
+        keys.set(key, doc._id);
+      }
+      this.unique.set(spec.name, { spec, keys });
+    }
+  }
+
+  async clear(): Promise<void> {
+    this.docs.clear();
+    for (const { keys } of this.unique.values()) keys.clear();
+    this.log({ c: this.name, op: 'clear' });
+  }
+
+  /** Index count for stats: `_id` plus each ensured unique index. */
+  get indexCount(): number {
+    return 1 + this.unique.size;
+  }
+}

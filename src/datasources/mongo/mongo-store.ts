@@ -1,0 +1,153 @@
+import { type Collection, type Db, type Document, MongoClient, MongoServerError } from 'mongodb';
+import { DuplicateKeyError } from '../../errors.js';
+import type {
+  DocumentCollection,
+  DocumentStore,
+  Filter,
+  FindOptions,
+  IndexSpec,
+  StoredDoc,
+  StoreStats,
+  Update,
+} from '../ports.js';
+
+const DUPLICATE_KEY = 11000;
+
+function duplicateKeyField(error: MongoServerError): string {
+  const keyPattern: unknown = error.keyPattern;
+  if (keyPattern !== null && typeof keyPattern === 'object') {
+    const [first] = Object.keys(keyPattern);
+    if (first !== undefined) return first;
+  }
+  const match = /index: (\S+)/.exec(error.message);
+  return match?.[1] ?? 'key';
+}
+
+/** Turns a driver duplicate-key error into the port's DuplicateKeyError; rethrows anything else. */
+function rethrow(error: unknown): never {
+  if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) {
+    throw new DuplicateKeyError(duplicateKeyField(error));
+  }
+  throw error;
+}
+
+class MongoCollection<T extends StoredDoc> implements DocumentCollection<T> {
+  constructor(
+    private readonly collection: Collection<StoredDoc>,
+    private readonly maxTimeMS: number,
+  ) {}
+
+  async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
+    let cursor = this.collection.find(filter, { maxTimeMS: this.maxTimeMS });
+    if (options.sort !== undefined && options.sort.length > 0) cursor = cursor.sort(options.sort);
+    if (options.skip !== undefined) cursor = cursor.skip(options.skip);
+    if (options.limit !== undefined) cursor = cursor.limit(options.limit);
+    return (await cursor.toArray()) as T[];
+  }
+
+  async findOne(filter: Filter): Promise<T | null> {
+    return (await this.collection.findOne(filter, { maxTimeMS: this.maxTimeMS })) as T | null;
+  }
+
+  async count(filter: Filter): Promise<number> {
+    return this.collection.countDocuments(filter, { maxTimeMS: this.maxTimeMS });
+  }
+
+  async insertOne(doc: T): Promise<void> {
+    await this.collection.insertOne(doc).catch(rethrow);
+  }
+
+  async findOneAndUpdate(
+    filter: Filter,
+    update: Update,
+    options: { upsert?: boolean } = {},
+  ): Promise<T | null> {
+    const result = await this.collection
+      .findOneAndUpdate(filter, update, {
+        returnDocument: 'after',
+        upsert: options.upsert === true,
+        maxTimeMS: this.maxTimeMS,
+      })
+      .catch(rethrow);
+    return result as T | null;
+  }
+
+  async deleteOne(filter: Filter): Promise<boolean> {
+    const result = await this.collection.deleteOne(filter);
+    return result.deletedCount === 1;
+  }
+
+  async aggregate<R>(pipeline: ReadonlyArray<Record<string, unknown>>): Promise<R[]> {
+    return (await this.collection
+      .aggregate<Document>([...pipeline], { maxTimeMS: this.maxTimeMS })
+      .toArray()) as R[];
+  }
+
+  async ensureIndexes(indexes: readonly IndexSpec[]): Promise<void> {
+    if (indexes.length === 0) return;
+    await this.collection
+      .createIndexes(
+        indexes.map((spec) => ({
+          name: spec.name,
+          key: Object.fromEntries(spec.keys.map(([f, d]) => [f, d])),
+          unique: spec.unique === true,
+        })),
+      )
+      .catch(rethrow);
+  }
+
+  async clear(): Promise<void> {
+    await this.collection.deleteMany({});
+  }
+}
+
+/** The MongoDB document store, through the official driver. */
+export class MongoDocumentStore implements DocumentStore {
+  readonly kind = 'mongodb';
+
+  private constructor(
+    private readonly client: MongoClient,
+    private readonly db: Db,
+    private readonly maxTimeMS: number,
+  ) {}
+
+  static async connect(
+    url: string,
+    dbName: string,
+    options: { maxTimeMS: number; client?: MongoClient },
+  ): Promise<MongoDocumentStore> {
+    const client =
+      options.client ??
+      new MongoClient(url, { serverSelectionTimeoutMS: 5000, connectTimeoutMS: 5000, ignoreUndefined: true });
+    await client.connect();
+    return new MongoDocumentStore(client, client.db(dbName), options.maxTimeMS);
+  }
+
+  collection<T extends StoredDoc>(name: string): DocumentCollection<T> {
+    return new MongoCollection<T>(this.db.collection<StoredDoc>(name), this.maxTimeMS);
+  }
+
+  async stats(): Promise<StoreStats> {
+    const stats = await this.db.command({ dbStats: 1 });
+    const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0));
+    return {
+      collections: num(stats.collections),
+      objects: num(stats.objects),
+      dataSizeBytes: num(stats.dataSize),
+      indexes: num(stats.indexes),
+    };
+  }
+
+  async ping(): Promise<void> {
+    await this.db.command({ ping: 1 });
+  }
+
+  /** Drops the whole database (tests). */
+  async dropDatabase(): Promise<void> {
+    await this.db.dropDatabase();
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}

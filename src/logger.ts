@@ -1,0 +1,25 @@
+import { pino } from 'pino';
+
+export type Logger = pino.Logger;
+
+/**
+ * Structured JSON logs. Secrets are redacted by path wherever they appear in a log object,
+ * so a careless `log.info({ input })` still cannot leak a password or token.
+ */
+export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info'): Logger {
+  return pino({
+    level,
+    redact: {
+      paths: [
+        'password',
+        '*.password',
+        'token',
+        '*.token',
+        'authorization',
+        '*.authorization',
+        'headers.authorization',
+      ],
+      censor: '[redacted]',
+    },
+  });
+}

@@ -1,0 +1,56 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app.js';
+import type { Config } from './config.js';
+import { type Backends, createBackends } from './datasources/index.js';
+import type { StoredDoc } from './datasources/ports.js';
+import type { Logger } from './logger.js';
+import { loadDemoData } from './seed/load-demo.js';
+import { createServices, ensureIndexes, type Services } from './services/index.js';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  services: Services;
+  backends: Backends;
+  close(): Promise<void>;
+}
+
+/** Loads the demo data once, on the first start of an embedded store. */
+async function seedFirstStart(backends: Backends, services: Services, logger: Logger): Promise<void> {
+  const meta = backends.documents.collection<StoredDoc & { at?: Date }>('meta');
+  if ((await meta.findOne({ _id: 'demo-data' })) !== null) return;
+  const loaded = await loadDemoData(services);
+  await meta.findOneAndUpdate({ _id: 'demo-data' }, { $set: { at: new Date() } }, { upsert: true });
+  logger.info(loaded, 'demo data loaded');
+}
+
+/** config -> backends -> services -> app -> listening HTTP server. */
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const backends = await createBackends(config, logger);
+  const services = createServices(backends, logger);
+  await ensureIndexes(services);
+  if (backends.documents.kind === 'embedded' && config.SEED_DEMO_DATA)
+    await seedFirstStart(backends, services, logger);
+
+  const app = createApp({ services, logger, graphiql: config.NODE_ENV !== 'production' });
+  const server: Server = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    port,
+    services,
+    backends,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await backends.close();
+    },
+  };
+}
