@@ -25,7 +25,7 @@ const outputs = await generate(
     silent: true,
     generates: {
       'test/generated/operations.ts': {
-        plugins: ['typescript', 'typescript-operations', 'typed-document-node'],
+        plugins: ['typescript-operations', 'typed-document-node'],
         config: {
           useTypeImports: true,
           scalars: { DateTime: 'string', JSON: 'unknown', ID: 'string' },

@@ -15,7 +15,7 @@ const schema = z
       .default('docgate'),
     /** Redis connection string; when absent, the embedded in-process services are used. */
     REDIS_URL: z.string().url().optional(),
-    /** Where the embedded document store keeps its files. Default `./data`. */
+    /** Where the embedded document store keeps its files. Default `./data`; `:memory:` keeps nothing. */
     DATA_DIR: z.string().min(1).default('./data'),
     /** Load the demo data on the first start of an empty embedded store. Default true. */
     SEED_DEMO_DATA: z

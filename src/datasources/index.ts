@@ -16,7 +16,7 @@ export interface Backends {
 export async function createBackends(config: Config, logger: Logger): Promise<Backends> {
   const documents =
     config.MONGODB_URL === undefined
-      ? MemoryDocumentStore.open(config.DATA_DIR)
+      ? MemoryDocumentStore.open(config.DATA_DIR === ':memory:' ? null : config.DATA_DIR)
       : await MongoDocumentStore.connect(config.MONGODB_URL, config.MONGODB_DB, {
           maxTimeMS: config.QUERY_TIMEOUT_MS,
         });

@@ -5,13 +5,15 @@ import type { Context } from '../context.js';
 /** The schema's types: context and scalars are declared here once and inferred everywhere else. */
 export interface SchemaTypes {
   Context: Context;
+  /** Fields are non-null unless they say `nullable: true`: the contract's lists and ids never are. */
+  DefaultFieldNullability: false;
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     JSON: { Input: unknown; Output: unknown };
   };
 }
 
-export const builder = new SchemaBuilder<SchemaTypes>({});
+export const builder = new SchemaBuilder<SchemaTypes>({ defaultFieldNullability: false });
 
 /** The builder's full type set, for helpers that take refs. */
 export type BuilderTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
