@@ -71,3 +71,8 @@ export class DuplicateKeyError extends Error {
     super(`duplicate key on ${key}`);
   }
 }
+
+/** The server does not implement an operator the query uses (MongoDB-compatible servers such as FerretDB). */
+export class UnsupportedQueryError extends Error {
+  override readonly name = 'UnsupportedQueryError';
+}

@@ -7,7 +7,13 @@ import type {
   Sort,
   StoredDoc,
 } from '../datasources/ports.js';
-import { BadInputError, ConflictError, DuplicateKeyError, NotFoundError } from '../errors.js';
+import {
+  BadInputError,
+  ConflictError,
+  DuplicateKeyError,
+  NotFoundError,
+  UnsupportedQueryError,
+} from '../errors.js';
 import {
   allOf,
   compileInt,
@@ -286,13 +292,59 @@ export class CustomerService {
   }
 
   /** One row per city: distinct customers with an address there and their mean age, as one pipeline. */
-  async statsByCity(): Promise<Array<{ city: string; customers: number; averageAge: number | null }>> {
-    return this.customers.aggregate([
-      { $unwind: '$addresses' },
-      { $group: { _id: { city: '$addresses.city', customer: '$_id' }, age: { $first: '$age' } } },
-      { $group: { _id: '$_id.city', customers: { $sum: 1 }, averageAge: { $avg: '$age' } } },
-      { $sort: { customers: -1, _id: 1 } },
-      { $project: { _id: 0, city: '$_id', customers: 1, averageAge: 1 } },
-    ]);
+  async statsByCity(): Promise<CityStats[]> {
+    try {
+      return await this.customers.aggregate<CityStats>(STATS_BY_CITY);
+    } catch (error) {
+      if (!(error instanceof UnsupportedQueryError)) throw error;
+      return this.customers.aggregate<CityCustomer>(CITY_CUSTOMERS).then(reduceCityCustomers);
+    }
   }
+}
+
+export interface CityStats {
+  city: string;
+  customers: number;
+  averageAge: number | null;
+}
+
+const STATS_BY_CITY = [
+  { $unwind: '$addresses' },
+  { $group: { _id: { city: '$addresses.city', customer: '$_id' }, age: { $first: '$age' } } },
+  { $group: { _id: '$_id.city', customers: { $sum: 1 }, averageAge: { $avg: '$age' } } },
+  { $sort: { customers: -1, _id: 1 } },
+  { $project: { _id: 0, city: '$_id', customers: 1, averageAge: 1 } },
+];
+
+interface CityCustomer {
+  _id: { city: string; customer: string; age?: number | null };
+}
+
+/**
+ * For servers without `$first` / `$avg` in `$group` (FerretDB 1.x answers NotImplemented): the
+ * distinct (city, customer, age) rows come from the server, and the averages are taken here.
+ */
+const CITY_CUSTOMERS = [
+  { $unwind: '$addresses' },
+  { $group: { _id: { city: '$addresses.city', customer: '$_id', age: '$age' } } },
+];
+
+export function reduceCityCustomers(rows: CityCustomer[]): CityStats[] {
+  const byCity = new Map<string, { customers: number; ageSum: number; withAge: number }>();
+  for (const { _id } of rows) {
+    const entry = byCity.get(_id.city) ?? { customers: 0, ageSum: 0, withAge: 0 };
+    entry.customers += 1;
+    if (typeof _id.age === 'number') {
+      entry.ageSum += _id.age;
+      entry.withAge += 1;
+    }
+    byCity.set(_id.city, entry);
+  }
+  return [...byCity]
+    .map(([city, e]) => ({
+      city,
+      customers: e.customers,
+      averageAge: e.withAge === 0 ? null : e.ageSum / e.withAge,
+    }))
+    .sort((a, b) => b.customers - a.customers || (a.city < b.city ? -1 : a.city > b.city ? 1 : 0));
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DocumentCollection, DocumentStore, Filter, StoredDoc } from '../datasources/ports.js';
-import { ConflictError, NotFoundError } from '../errors.js';
+import { ConflictError, DuplicateKeyError, NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { CUSTOMERS } from './customers.js';
 import { allOf } from './filters.js';
@@ -158,6 +158,22 @@ export class OrderService {
         }
         taken.push({ productId: item.productId, quantity: item.quantity, unitPrice: product.price });
       }
+      const doc = await this.insertNumbered(input.customerId, taken);
+      return toOrder(doc);
+    } catch (error) {
+      await this.giveBack(taken);
+      throw error;
+    }
+  }
+
+  /**
+   * Numbers come from one shared sequence document (`$inc`, atomic on MongoDB), so they are unique
+   * and increasing across instances. The unique index on `number` is the backstop: a server whose
+   * `$inc` is not atomic under concurrency (FerretDB 1.x) can hand out a number twice, and the
+   * loser draws again instead of failing the order.
+   */
+  private async insertNumbered(customerId: string, items: OrderItem[]): Promise<OrderDoc> {
+    for (let attempt = 1; ; attempt++) {
       const seq = await this.sequences.findOneAndUpdate(
         { _id: ORDERS },
         { $inc: { value: 1 } },
@@ -168,16 +184,17 @@ export class OrderService {
         _id: newId(),
         number: `ORD-${String(seq.value).padStart(6, '0')}`,
         seq: seq.value,
-        customerId: input.customerId,
-        items: taken,
-        total: orderTotal(taken),
+        customerId,
+        items,
+        total: orderTotal(items),
         placedAt: new Date(),
       };
-      await this.orders.insertOne(doc);
-      return toOrder(doc);
-    } catch (error) {
-      await this.giveBack(taken);
-      throw error;
+      try {
+        await this.orders.insertOne(doc);
+        return doc;
+      } catch (error) {
+        if (!(error instanceof DuplicateKeyError) || error.key !== 'number' || attempt >= 5) throw error;
+      }
     }
   }
 

@@ -1,5 +1,5 @@
 import { type Collection, type Db, type Document, MongoClient, MongoServerError } from 'mongodb';
-import { DuplicateKeyError } from '../../errors.js';
+import { DuplicateKeyError, UnsupportedQueryError } from '../../errors.js';
 import type {
   DocumentCollection,
   DocumentStore,
@@ -12,6 +12,7 @@ import type {
 } from '../ports.js';
 
 const DUPLICATE_KEY = 11000;
+const NOT_IMPLEMENTED = 238;
 
 function duplicateKeyField(error: MongoServerError): string {
   const keyPattern: unknown = error.keyPattern;
@@ -27,6 +28,9 @@ function duplicateKeyField(error: MongoServerError): string {
 function rethrow(error: unknown): never {
   if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) {
     throw new DuplicateKeyError(duplicateKeyField(error));
+  }
+  if (error instanceof MongoServerError && error.code === NOT_IMPLEMENTED) {
+    throw new UnsupportedQueryError(error.message, { cause: error });
   }
   throw error;
 }
@@ -78,9 +82,8 @@ class MongoCollection<T extends StoredDoc> implements DocumentCollection<T> {
   }
 
   async aggregate<R>(pipeline: ReadonlyArray<Record<string, unknown>>): Promise<R[]> {
-    return (await this.collection
-      .aggregate<Document>([...pipeline], { maxTimeMS: this.maxTimeMS })
-      .toArray()) as R[];
+    const cursor = this.collection.aggregate<Document>([...pipeline], { maxTimeMS: this.maxTimeMS });
+    return (await cursor.toArray().catch(rethrow)) as R[];
   }
 
   async ensureIndexes(indexes: readonly IndexSpec[]): Promise<void> {
