@@ -15,6 +15,11 @@ const schema = z
       .default('docgate'),
     /** Redis connection string; when absent, the embedded in-process services are used. */
     REDIS_URL: z.string().url().optional(),
+    /** Prefix of every key this app writes in Redis, so apps (and tests) can share one server. Default `docgate:`. */
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_:.-]{0,64}$/, 'letters, digits, _ : . or -, at most 64')
+      .default('docgate:'),
     /** Where the embedded document store keeps its files. Default `./data`; `:memory:` keeps nothing. */
     DATA_DIR: z.string().min(1).default('./data'),
     /** Load the demo data on the first start of an empty embedded store. Default true. */
@@ -22,16 +27,30 @@ const schema = z
       .enum(['true', 'false'])
       .default('true')
       .transform((v) => v === 'true'),
+    /** With ADMIN_PASSWORD: an ADMIN account with this email is ensured at start. */
     ADMIN_EMAIL: z.string().email().optional(),
+    /** The ensured ADMIN's password (8..128 characters); set on creation, never changed afterwards. */
     ADMIN_PASSWORD: z.string().min(8).max(128).optional(),
     /** Sliding session lifetime. Default 3600. */
     SESSION_TTL_SECONDS: positiveInt(3600),
+    /** Failed logins per email within LOGIN_BLOCK_SECONDS before further attempts are refused. Default 10. */
+    LOGIN_MAX_FAILURES: positiveInt(10),
+    /** How long failed logins count, and how long an email stays refused once over the limit. Default 900. */
+    LOGIN_BLOCK_SECONDS: positiveInt(900),
     /** Shared cache entry lifetime. Default 300. */
     CACHE_TTL_SECONDS: positiveInt(300),
     /** Requests per window per caller. Default 100. */
     RATE_LIMIT_POINTS: positiveInt(100),
     /** Rate-limit window. Default 60. */
     RATE_LIMIT_WINDOW_SECONDS: positiveInt(60),
+    /**
+     * Behind a reverse proxy: take the client address for rate limits from the last
+     * `X-Forwarded-For` entry (the one the proxy appended). Default false: the socket's address.
+     */
+    TRUST_PROXY: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
     /** Server-side time limit on every MongoDB query (maxTimeMS). Default 5000. */
     QUERY_TIMEOUT_MS: positiveInt(5000),
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
