@@ -80,3 +80,137 @@ export interface Counters {
   get(keys: readonly string[]): Promise<number[]>;
   close(): Promise<void>;
 }
+
+/** A player's place on a board: `rank` is 1 + the number of players with a strictly higher score. */
+export interface LeaderboardEntry {
+  player: string;
+  score: number;
+  rank: number;
+}
+
+/** One change to a board, computed atomically with it. */
+export interface LeaderboardChange extends LeaderboardEntry {
+  board: string;
+  /** The rank before the change; `null` for a player new to the board. */
+  previousRank: number | null;
+}
+
+/**
+ * Sorted boards (Redis sorted sets). Board order is score descending, then player descending
+ * (Redis' ZREVRANGE order), on every backend. Names are validated by the service.
+ */
+export interface Leaderboards {
+  /** Sets the player's score. */
+  submit(board: string, player: string, score: number): Promise<LeaderboardChange>;
+  /** Adds `by` to the player's score; a new player starts at 0. */
+  increment(board: string, player: string, by: number): Promise<LeaderboardChange>;
+  /** The first `count` entries in board order. */
+  top(board: string, count: number): Promise<LeaderboardEntry[]>;
+  /** `null` for a player not on the board. */
+  entry(board: string, player: string): Promise<LeaderboardEntry | null>;
+  /** The player and up to `radius` neighbours each side, in board order; empty when absent. */
+  around(board: string, player: string, radius: number): Promise<LeaderboardEntry[]>;
+  size(board: string): Promise<number>;
+  /** Removes every entry; true when the board had any. */
+  reset(board: string): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** A job's lifecycle: QUEUED -> ACTIVE -> COMPLETED | FAILED, or DELAYED (waiting for a retry) -> QUEUED. */
+export type JobStatus = 'QUEUED' | 'ACTIVE' | 'COMPLETED' | 'FAILED' | 'DELAYED';
+
+export interface JobRecord {
+  id: string;
+  type: string;
+  payload: unknown;
+  status: JobStatus;
+  /** Attempts started so far. */
+  attempts: number;
+  /** 0..100. */
+  progress: number;
+  /** The processor's result once COMPLETED, else null. */
+  result: unknown;
+  /** Why the last attempt failed, else null. */
+  error: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export interface QueueCounts {
+  waiting: number;
+  active: number;
+  completed: number;
+  failed: number;
+  delayed: number;
+}
+
+/** What a processor sees of the job it runs. */
+export interface RunningJob {
+  id: string;
+  type: string;
+  payload: unknown;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** Reports progress, 0..100. */
+  progress(percent: number): Promise<void>;
+}
+
+/** Runs one job and returns its result (JSON). Throwing PermanentJobError fails the job without retry. */
+export type JobProcessor = (job: RunningJob) => Promise<unknown>;
+
+/** A failure that a retry cannot fix: the job fails at once. */
+export class PermanentJobError extends Error {
+  override readonly name = 'PermanentJobError';
+}
+
+/** Workers running in this process. */
+export interface Workers {
+  /** Stops taking jobs and waits for the running ones. */
+  close(): Promise<void>;
+}
+
+export interface JobQueueOptions {
+  /** Attempts per job, the first included. */
+  attempts: number;
+  /** First retry delay; doubled at each further retry. */
+  backoffMs: number;
+  /** How long finished jobs (and their results) are kept. */
+  keepSeconds: number;
+}
+
+/**
+ * A durable job queue (BullMQ on Redis, in-process on the embedded default): same states, same
+ * events. A job whose worker dies mid-run is run again.
+ */
+export interface JobQueue {
+  readonly kind: 'redis' | 'in-process';
+  /** Adds a job; throws UnavailableError (within a second) when the queue cannot take it. */
+  enqueue(type: string, payload: unknown): Promise<JobRecord>;
+  /** `null` for an unknown (or expired) id. */
+  get(id: string): Promise<JobRecord | null>;
+  counts(): Promise<QueueCounts>;
+  /**
+   * Calls `listener` with the id of each job whose status or progress changed, by any worker
+   * anywhere, after this call. Returns the function that stops it.
+   */
+  onChange(listener: (id: string) => void): () => void;
+  /** Starts `concurrency` workers in this process. */
+  work(processor: JobProcessor, concurrency: number): Workers;
+  close(): Promise<void>;
+}
+
+/**
+ * Accounts online: those with an open subscription connection on some instance. Each instance
+ * holds its entries and refreshes them; an entry not refreshed in time expires.
+ */
+export interface PresenceStore {
+  /** Marks (or keeps) these accounts online from this instance. */
+  refresh(accountIds: readonly string[]): Promise<void>;
+  /** This instance no longer holds the account. */
+  remove(accountId: string): Promise<void>;
+  /** Accounts online on any instance. */
+  count(): Promise<number>;
+  /** Removes this instance's entries. */
+  close(): Promise<void>;
+}
