@@ -53,6 +53,23 @@ const schema = z
       .transform((v) => v === 'true'),
     /** Server-side time limit on every MongoDB query (maxTimeMS). Default 5000. */
     QUERY_TIMEOUT_MS: positiveInt(5000),
+    /** Run job workers inside the gateway. Default true; the embedded default always does. */
+    WORKERS_IN_PROCESS: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
+    /** Jobs one worker process runs at once. Default 4. */
+    WORKER_CONCURRENCY: positiveInt(4),
+    /** Attempts per job, the first included, for failures that may pass. Default 3. */
+    JOB_ATTEMPTS: positiveInt(3),
+    /** First retry delay, doubled at each further retry. Default 1000. */
+    JOB_BACKOFF_MS: positiveInt(1000),
+    /** A worker's lock on its job; a job whose worker died is run again within about twice this. Default 30000. */
+    JOB_LOCK_MS: positiveInt(30_000),
+    /** Pause after each progress report of a job (demos; tests interrupt jobs mid-run). Default 0. */
+    JOB_STEP_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
+    /** An online account not refreshed by its instance for this long stops counting. Default 45. */
+    PRESENCE_TTL_SECONDS: z.coerce.number().int().min(2).max(3600).default(45),
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   })
   .refine((c) => (c.ADMIN_EMAIL === undefined) === (c.ADMIN_PASSWORD === undefined), {
