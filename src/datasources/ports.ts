@@ -214,3 +214,115 @@ export interface PresenceStore {
   /** Removes this instance's entries. */
   close(): Promise<void>;
 }
+
+/** Hits and misses of the shared cache counted by this process since it started. */
+export interface CacheStats {
+  hits: number;
+  misses: number;
+}
+
+/** One key as read from the cache: its value (null on a miss) and the version to write back under. */
+export interface CacheRead {
+  value: string | null;
+  /** Opaque; changes whenever the key is invalidated. */
+  version: string;
+}
+
+/**
+ * The shared cache under the by-id reads (Redis on the Redis backend, so every instance sees
+ * the same entries; in-process on the embedded default). Values are opaque strings (the
+ * serializer's output). Versions make write-backs safe: a value loaded from the store is written
+ * back only if its key was not invalidated since `getMany` read it, so a read that raced a write
+ * cannot put the old document back.
+ */
+export interface DocumentCache {
+  /** Reads every key in one round trip (Redis MGET); results in key order. Counts hits and misses. */
+  getMany(keys: readonly string[]): Promise<CacheRead[]>;
+  /**
+   * Writes back values loaded from the store, each for `ttlSeconds`, in one round trip. An entry
+   * whose key was invalidated since its `version` was read is dropped.
+   */
+  setMany(
+    entries: ReadonlyArray<{ key: string; value: string; version: string }>,
+    ttlSeconds: number,
+  ): Promise<void>;
+  /** Removes the keys and moves their versions, in one round trip. */
+  invalidate(keys: readonly string[]): Promise<void>;
+  stats(): CacheStats;
+  close(): Promise<void>;
+}
+
+export type Role = 'USER' | 'ADMIN';
+
+/** A signed-in session, stored under the SHA-256 of its token (never the token itself). */
+export interface SessionRecord {
+  accountId: string;
+  role: Role;
+  createdAt: Date;
+  lastActivityAt: Date;
+  /** `lastActivityAt` + the session lifetime: the expiry slides with every use. */
+  expiresAt: Date;
+}
+
+/**
+ * Sessions with a sliding expiry (a Redis hash with a TTL on the Redis backend). `id` is the
+ * token's SHA-256, computed by the caller. Errors of the store are UnavailableError.
+ */
+export interface SessionStore {
+  /** Stores a new session that expires `ttlSeconds` after `now`. */
+  create(
+    id: string,
+    owner: { accountId: string; role: Role },
+    now: Date,
+    ttlSeconds: number,
+  ): Promise<SessionRecord>;
+  /**
+   * Returns the session with its last activity moved to `now` and its expiry to `now` +
+   * `ttlSeconds`, atomically; null when it is unknown, expired or deleted.
+   */
+  touch(id: string, now: Date, ttlSeconds: number): Promise<SessionRecord | null>;
+  /** Ends a session; true when there was one. */
+  delete(id: string): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** A rate-limit key's state after a request was counted (or peeked at). */
+export interface RateLimitDecision {
+  /** False when this request went over the limit. */
+  allowed: boolean;
+  limit: number;
+  /** Points left in the current window (0 when over). */
+  remaining: number;
+  /** When the window (or the block) ends and points are available again. */
+  resetAt: Date;
+}
+
+export interface RateLimiterOptions {
+  /** Distinguishes limiters sharing one store (`requests`, `login`). */
+  name: string;
+  points: number;
+  durationSeconds: number;
+  /** Once over the limit, refuse the key for this long (default: until the window ends). */
+  blockSeconds?: number;
+  /**
+   * What happens when the shared store does not answer: `memory` counts in this process instead
+   * (and logs it); `fail` throws UnavailableError.
+   */
+  whenStoreDown: 'memory' | 'fail';
+}
+
+/**
+ * A fixed-window limiter (rate-limiter-flexible: an atomic Lua INCR on Redis, shared by every
+ * instance; in-process on the embedded default).
+ */
+export interface RateLimiter {
+  readonly points: number;
+  /** Spends `points` (default 1) of the key atomically and returns the state after. */
+  consume(key: string, points?: number): Promise<RateLimitDecision>;
+  /** The key's state without spending anything. */
+  peek(key: string): Promise<RateLimitDecision>;
+  /** Forgets the key's spending (a successful login clears its failures). */
+  reset(key: string): Promise<void>;
+}
+
+export type RateLimiterFactory = (options: RateLimiterOptions) => RateLimiter;
