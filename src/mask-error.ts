@@ -2,6 +2,12 @@ import { GraphQLError } from 'graphql';
 import { AppError } from './errors.js';
 import type { Logger } from './logger.js';
 
+/** A GraphQL error of the request itself: no cause, or caused only by other GraphQL errors (coercion). */
+function isRequestError(error: GraphQLError): boolean {
+  const cause = error.originalError;
+  return cause === undefined || cause === null || (cause instanceof GraphQLError && isRequestError(cause));
+}
+
 function appErrorOf(error: unknown): AppError | null {
   if (error instanceof AppError) return error;
   if (error instanceof GraphQLError && error.originalError !== undefined)
@@ -25,7 +31,7 @@ export function createMaskError(logger: Logger) {
         extensions: { code: appError.code, ...appError.details },
       });
     }
-    if (located !== null && located.originalError === undefined) {
+    if (located !== null && isRequestError(located)) {
       if (located.message.startsWith('Variable "$') && located.extensions.code === undefined) {
         return new GraphQLError(located.message, {
           nodes: located.nodes ?? null,

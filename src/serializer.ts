@@ -9,5 +9,5 @@ export function serialize(value: unknown): string {
 }
 
 export function deserialize<T>(text: string): T {
-  return EJSON.parse(text, { relaxed: false }) as T;
+  return EJSON.parse(text, { relaxed: true }) as T;
 }

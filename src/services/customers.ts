@@ -297,7 +297,7 @@ export class CustomerService {
       return await this.customers.aggregate<CityStats>(STATS_BY_CITY);
     } catch (error) {
       if (!(error instanceof UnsupportedQueryError)) throw error;
-      return this.customers.aggregate<CityCustomer>(CITY_CUSTOMERS).then(reduceCityCustomers);
+      return statsFromCustomers(await this.customers.find({ 'addresses.0': { $exists: true } }));
     }
   }
 }
@@ -316,29 +316,24 @@ const STATS_BY_CITY = [
   { $project: { _id: 0, city: '$_id', customers: 1, averageAge: 1 } },
 ];
 
-interface CityCustomer {
-  _id: { city: string; customer: string; age?: number | null };
-}
-
 /**
- * For servers without `$first` / `$avg` in `$group` (FerretDB 1.x answers NotImplemented): the
- * distinct (city, customer, age) rows come from the server, and the averages are taken here.
+ * The same rows computed in the gateway, for MongoDB-compatible servers that refuse the pipeline
+ * (FerretDB 1.x has no `$first` / `$avg` in `$group`, and its `$unwind` drops sibling fields).
  */
-const CITY_CUSTOMERS = [
-  { $unwind: '$addresses' },
-  { $group: { _id: { city: '$addresses.city', customer: '$_id', age: '$age' } } },
-];
-
-export function reduceCityCustomers(rows: CityCustomer[]): CityStats[] {
+export function statsFromCustomers(
+  customers: ReadonlyArray<Pick<CustomerDoc, 'age' | 'addresses'>>,
+): CityStats[] {
   const byCity = new Map<string, { customers: number; ageSum: number; withAge: number }>();
-  for (const { _id } of rows) {
-    const entry = byCity.get(_id.city) ?? { customers: 0, ageSum: 0, withAge: 0 };
-    entry.customers += 1;
-    if (typeof _id.age === 'number') {
-      entry.ageSum += _id.age;
-      entry.withAge += 1;
+  for (const customer of customers) {
+    for (const city of new Set(customer.addresses.map((a) => a.city))) {
+      const entry = byCity.get(city) ?? { customers: 0, ageSum: 0, withAge: 0 };
+      entry.customers += 1;
+      if (typeof customer.age === 'number') {
+        entry.ageSum += customer.age;
+        entry.withAge += 1;
+      }
+      byCity.set(city, entry);
     }
-    byCity.set(_id.city, entry);
   }
   return [...byCity]
     .map(([city, e]) => ({

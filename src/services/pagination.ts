@@ -50,7 +50,7 @@ function decodeCursor(sort: Sort, cursor: string): unknown[] {
   if (cursor.length > 2048 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
   let parsed: unknown;
   try {
-    parsed = EJSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'), { relaxed: false });
+    parsed = EJSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'), { relaxed: true });
   } catch {
     throw invalid();
   }

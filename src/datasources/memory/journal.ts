@@ -46,7 +46,7 @@ export class Journal {
     mkdirSync(dir, { recursive: true });
     const snapshotPath = join(dir, SNAPSHOT);
     if (existsSync(snapshotPath)) {
-      const snapshot = EJSON.parse(readFileSync(snapshotPath, 'utf8'), { relaxed: false }) as Snapshot;
+      const snapshot = EJSON.parse(readFileSync(snapshotPath, 'utf8'), { relaxed: true }) as Snapshot;
       for (const [c, docs] of Object.entries(snapshot)) {
         for (const doc of docs) apply({ c, op: 'put', doc });
       }
@@ -57,7 +57,7 @@ export class Journal {
       for (const [i, line] of lines.entries()) {
         if (line === '') continue;
         try {
-          apply(EJSON.parse(line, { relaxed: false }) as JournalEntry);
+          apply(EJSON.parse(line, { relaxed: true }) as JournalEntry);
         } catch (error) {
           // A torn last line is a write that never answered; anything earlier is corruption.
           if (i < lines.length - 2) throw error;

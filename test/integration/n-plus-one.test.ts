@@ -1,0 +1,76 @@
+import { print } from 'graphql';
+import { MongoClient } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { MemoryCounters } from '../../src/datasources/memory/memory-counters.js';
+import { MongoDocumentStore } from '../../src/datasources/mongo/mongo-store.js';
+import { createLogger } from '../../src/logger.js';
+import { createServices, ensureIndexes, type Services } from '../../src/services/index.js';
+import { OrdersDocument } from '../generated/operations.js';
+import { uniqueName } from '../helpers/names.js';
+
+describe('no N+1 on MongoDB', () => {
+  const commands: string[] = [];
+  let client: MongoClient;
+  let store: MongoDocumentStore;
+  let services: Services;
+
+  beforeAll(async () => {
+    const url = inject('mongodbUrl');
+    client = new MongoClient(url, { monitorCommands: true });
+    client.on('commandStarted', (event) => commands.push(event.commandName));
+    store = await MongoDocumentStore.connect(url, uniqueName('nplus1'), { maxTimeMS: 5000, client });
+    const logger = createLogger('silent');
+    services = createServices(
+      { documents: store, counters: new MemoryCounters(), close: async () => {} },
+      logger,
+    );
+    await ensureIndexes(services);
+    // 50 orders, each from its own customer, each with two of ten products.
+    const products = [];
+    for (let i = 0; i < 10; i++)
+      products.push(await services.products.create({ name: `P${i}`, price: i + 1, stock: 1000 }));
+    for (let i = 0; i < 50; i++) {
+      const customer = await services.customers.create({
+        lastName: `C${i}`,
+        firstName: 'N',
+        email: `c${i}@n.example`,
+      });
+      const [a, b] = [products[i % 10], products[(i + 3) % 10]];
+      if (!a || !b) throw new Error('products missing');
+      await services.orders.place({
+        customerId: customer.id,
+        items: [
+          { productId: a.id, quantity: 1 },
+          { productId: b.id, quantity: 2 },
+        ],
+      });
+    }
+  });
+  afterAll(async () => {
+    await store.dropDatabase();
+    await store.close();
+  });
+
+  const commandsFor = async (first: number) => {
+    const app = createApp({ services, logger: createLogger('silent'), graphiql: false });
+    commands.length = 0;
+    const response = await app.fetch('http://docgate.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: print(OrdersDocument), variables: { first } }),
+    });
+    const body = (await response.json()) as { data?: { orders: { edges: unknown[] } }; errors?: unknown };
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.orders.edges).toHaveLength(first);
+    return [...commands];
+  };
+
+  it('lists 50 orders with customers and products in as many commands as 5', async () => {
+    const five = await commandsFor(5);
+    const fifty = await commandsFor(50);
+    // One find for the page, one for its customers, one for its products (+ count, when asked).
+    expect(fifty).toEqual(five);
+    expect(fifty.length).toBeLessThanOrEqual(4);
+  });
+});
