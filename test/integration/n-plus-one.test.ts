@@ -11,6 +11,7 @@ import { uniqueName } from '../helpers/names.js';
 
 describe('no N+1 on MongoDB', () => {
   const commands: string[] = [];
+  const unbounded: string[] = [];
   let client: MongoClient;
   let store: MongoDocumentStore;
   let services: Services;
@@ -18,7 +19,12 @@ describe('no N+1 on MongoDB', () => {
   beforeAll(async () => {
     const url = inject('mongodbUrl');
     client = new MongoClient(url, { monitorCommands: true });
-    client.on('commandStarted', (event) => commands.push(event.commandName));
+    client.on('commandStarted', (event) => {
+      commands.push(event.commandName);
+      const reads = ['find', 'aggregate', 'count', 'findAndModify'];
+      if (reads.includes(event.commandName) && typeof event.command.maxTimeMS !== 'number')
+        unbounded.push(event.commandName);
+    });
     store = await MongoDocumentStore.connect(url, uniqueName('nplus1'), { maxTimeMS: 5000, client });
     const logger = createLogger('silent');
     services = createServices(
@@ -72,5 +78,10 @@ describe('no N+1 on MongoDB', () => {
     // One find for the page, one for its customers, one for its products (+ count, when asked).
     expect(fifty).toEqual(five);
     expect(fifty.length).toBeLessThanOrEqual(4);
+  });
+
+  it('puts a time limit (maxTimeMS) on every query it sends', () => {
+    expect(commands.length).toBeGreaterThan(0);
+    expect(unbounded).toEqual([]);
   });
 });

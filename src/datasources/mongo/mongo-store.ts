@@ -87,16 +87,16 @@ class MongoCollection<T extends StoredDoc> implements DocumentCollection<T> {
   }
 
   async ensureIndexes(indexes: readonly IndexSpec[]): Promise<void> {
-    if (indexes.length === 0) return;
-    await this.collection
-      .createIndexes(
-        indexes.map((spec) => ({
+    // One index per command: idempotent on MongoDB either way, and FerretDB 1.24 crashes the
+    // connection when one createIndexes command re-declares several existing indexes.
+    for (const spec of indexes) {
+      await this.collection
+        .createIndex(Object.fromEntries(spec.keys.map(([f, d]) => [f, d])), {
           name: spec.name,
-          key: Object.fromEntries(spec.keys.map(([f, d]) => [f, d])),
           unique: spec.unique === true,
-        })),
-      )
-      .catch(rethrow);
+        })
+        .catch(rethrow);
+    }
   }
 
   async clear(): Promise<void> {
