@@ -1,14 +1,33 @@
+import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import { MemoryDocumentCache } from './memory/memory-cache.js';
 import { MemoryCounters } from './memory/memory-counters.js';
+import { createMemoryRateLimiter } from './memory/memory-rate-limiter.js';
+import { MemorySessionStore } from './memory/memory-sessions.js';
 import { MemoryDocumentStore } from './memory/memory-store.js';
 import { MongoDocumentStore } from './mongo/mongo-store.js';
-import type { Counters, DocumentStore } from './ports.js';
+import type { Counters, DocumentCache, DocumentStore, RateLimiterFactory, SessionStore } from './ports.js';
+import { closeRedis, connectRedis } from './redis/client.js';
+import { RedisDocumentCache } from './redis/redis-cache.js';
+import { RedisCounters } from './redis/redis-counters.js';
+import { createRedisRateLimiterFactory } from './redis/redis-rate-limiter.js';
+import { RedisSessionStore } from './redis/redis-sessions.js';
 
 /** Every backend the app uses, created once at start and closed on shutdown. */
 export interface Backends {
+  /** The settings the backends were built from; services take their lifetimes and limits here. */
+  config: Config;
   documents: DocumentStore;
   counters: Counters;
+  cache: DocumentCache;
+  sessions: SessionStore;
+  rateLimiter: RateLimiterFactory;
+  /**
+   * The Redis command connection when `REDIS_URL` is set (keys under `config.REDIS_PREFIX`), else
+   * null. Closed by `close()`; a feature that needs its own connection (a subscriber) duplicates it.
+   */
+  redis: Redis | null;
   close(): Promise<void>;
 }
 
@@ -21,12 +40,42 @@ export async function createBackends(config: Config, logger: Logger): Promise<Ba
           maxTimeMS: config.QUERY_TIMEOUT_MS,
         });
   logger.info({ documents: documents.kind }, 'document store ready');
-  const counters = new MemoryCounters();
+  if (config.REDIS_URL === undefined) return inProcessBackends(documents, config);
+  const redis = await connectRedis(config.REDIS_URL, logger);
+  const prefix = config.REDIS_PREFIX;
   return {
+    config,
+    documents,
+    counters: new RedisCounters(redis, prefix),
+    cache: new RedisDocumentCache(redis, prefix),
+    sessions: new RedisSessionStore(redis, prefix),
+    rateLimiter: createRedisRateLimiterFactory(redis, prefix, logger),
+    redis,
+    async close() {
+      await closeRedis(redis);
+      await documents.close();
+    },
+  };
+}
+
+/**
+ * The embedded in-process services (counters, cache, sessions, limiters) over a document store
+ * built elsewhere, e.g. a test's instrumented MongoDB store. `close()` closes them and the store.
+ */
+export function inProcessBackends(documents: DocumentStore, config: Config): Backends {
+  const counters = new MemoryCounters();
+  const cache = new MemoryDocumentCache();
+  const sessions = new MemorySessionStore();
+  return {
+    config,
     documents,
     counters,
+    cache,
+    sessions,
+    rateLimiter: createMemoryRateLimiter,
+    redis: null,
     async close() {
-      await counters.close();
+      await Promise.all([counters.close(), cache.close(), sessions.close()]);
       await documents.close();
     },
   };

@@ -1,0 +1,82 @@
+import type { Redis } from 'ioredis';
+import type { CacheRead, CacheStats, DocumentCache } from '../ports.js';
+import { execResults, redisCall } from './redis-errors.js';
+
+/** Versions outlive any read in flight by far; they only need to expire eventually. */
+const VERSION_TTL_SECONDS = 86_400;
+
+/**
+ * Writes back each value only if its version key still holds the version read with it:
+ * KEYS = value1, version1, value2, version2...; ARGV = ttl, value1, expected1, value2, expected2...
+ */
+const SET_IF_UNCHANGED = `
+local written = 0
+for i = 1, #KEYS, 2 do
+  local current = redis.call('GET', KEYS[i + 1]) or '0'
+  if current == ARGV[i + 2] then
+    redis.call('SET', KEYS[i], ARGV[i + 1], 'EX', ARGV[1])
+    written = written + 1
+  end
+end
+return written`;
+
+/**
+ * The shared cache on Redis: `<prefix>cache:v:<key>` holds the value, `<prefix>cache:g:<key>` the
+ * version, bumped by every invalidation. One round trip per call: MGET, one EVAL, one MULTI.
+ */
+export class RedisDocumentCache implements DocumentCache {
+  private hits = 0;
+  private misses = 0;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private valueKey(key: string): string {
+    return `${this.prefix}cache:v:${key}`;
+  }
+
+  private versionKey(key: string): string {
+    return `${this.prefix}cache:g:${key}`;
+  }
+
+  async getMany(keys: readonly string[]): Promise<CacheRead[]> {
+    if (keys.length === 0) return [];
+    const replies = await redisCall('the shared cache', () =>
+      this.redis.mget(...keys.map((k) => this.valueKey(k)), ...keys.map((k) => this.versionKey(k))),
+    );
+    return keys.map((_key, i) => {
+      const value = replies[i] ?? null;
+      if (value === null) this.misses += 1;
+      else this.hits += 1;
+      return { value, version: replies[keys.length + i] ?? '0' };
+    });
+  }
+
+  async setMany(
+    entries: ReadonlyArray<{ key: string; value: string; version: string }>,
+    ttlSeconds: number,
+  ): Promise<void> {
+    if (entries.length === 0) return;
+    const keys = entries.flatMap((e) => [this.valueKey(e.key), this.versionKey(e.key)]);
+    const args = entries.flatMap((e) => [e.value, e.version]);
+    await redisCall('the shared cache', () =>
+      this.redis.eval(SET_IF_UNCHANGED, keys.length, ...keys, String(ttlSeconds), ...args),
+    );
+  }
+
+  async invalidate(keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    const multi = this.redis.multi().del(...keys.map((k) => this.valueKey(k)));
+    for (const key of keys)
+      multi.incr(this.versionKey(key)).expire(this.versionKey(key), VERSION_TTL_SECONDS);
+    await redisCall('the shared cache', async () => execResults(await multi.exec()));
+  }
+
+  stats(): CacheStats {
+    return { hits: this.hits, misses: this.misses };
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,60 @@
+import type { Redis } from 'ioredis';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
+import type { Logger } from '../../logger.js';
+import { adaptLimiter, createMemoryRateLimiter, limiterOptions } from '../memory/memory-rate-limiter.js';
+import { OutageLog } from '../outage-log.js';
+import type { RateLimiter, RateLimiterFactory } from '../ports.js';
+import { redisCall } from './redis-errors.js';
+
+/**
+ * Limiters on Redis (rate-limiter-flexible's atomic Lua INCR + EXPIRE, shared by every instance).
+ * When Redis does not answer, a `memory` limiter counts in this process and says so in the log;
+ * a `fail` limiter throws UnavailableError.
+ */
+export function createRedisRateLimiterFactory(
+  redis: Redis,
+  prefix: string,
+  logger: Logger,
+): RateLimiterFactory {
+  return (options) => {
+    const shared = adaptLimiter(
+      new RateLimiterRedis({
+        ...limiterOptions(options),
+        keyPrefix: `${prefix}rl:${options.name}`,
+        storeClient: redis,
+        // Fail at once while disconnected instead of waiting for a command timeout.
+        rejectIfRedisNotReady: true,
+      }),
+      options.points,
+    );
+    const what = `rate limiter "${options.name}"`;
+    if (options.whenStoreDown === 'fail') {
+      return {
+        points: options.points,
+        consume: (key, spend) => redisCall(what, () => shared.consume(key, spend)),
+        peek: (key) => redisCall(what, () => shared.peek(key)),
+        reset: (key) => redisCall(what, () => shared.reset(key)),
+      };
+    }
+    const local = createMemoryRateLimiter(options);
+    const outage = new OutageLog(logger, what, 'limiting per process until Redis answers');
+    const withFallback =
+      <A extends unknown[], R>(call: (limiter: RateLimiter, ...args: A) => Promise<R>) =>
+      async (...args: A): Promise<R> => {
+        try {
+          const result = await call(shared, ...args);
+          outage.ok();
+          return result;
+        } catch (error) {
+          outage.failed(error);
+          return call(local, ...args);
+        }
+      };
+    return {
+      points: options.points,
+      consume: withFallback((l, key: string, spend?: number) => l.consume(key, spend)),
+      peek: withFallback((l, key: string) => l.peek(key)),
+      reset: withFallback((l, key: string) => l.reset(key)),
+    };
+  };
+}
