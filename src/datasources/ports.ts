@@ -145,6 +145,15 @@ export interface QueueCounts {
   delayed: number;
 }
 
+/** One change of a job as its queue reports it: the fields the change set. */
+export interface JobChange {
+  id: string;
+  status?: JobStatus;
+  progress?: number;
+  result?: unknown;
+  error?: string | null;
+}
+
 /** What a processor sees of the job it runs. */
 export interface RunningJob {
   id: string;
@@ -191,10 +200,10 @@ export interface JobQueue {
   get(id: string): Promise<JobRecord | null>;
   counts(): Promise<QueueCounts>;
   /**
-   * Calls `listener` with the id of each job whose status or progress changed, by any worker
-   * anywhere, after this call. Returns the function that stops it.
+   * Calls `listener` with every change of a job's status or progress, by any worker anywhere,
+   * from the moment the returned promise resolves; it resolves to the function that stops it.
    */
-  onChange(listener: (id: string) => void): () => void;
+  onChange(listener: (change: JobChange) => void): Promise<() => void>;
   /** Starts `concurrency` workers in this process. */
   work(processor: JobProcessor, concurrency: number): Workers;
   close(): Promise<void>;
