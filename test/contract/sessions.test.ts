@@ -1,0 +1,112 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemorySessionStore } from '../../src/datasources/memory/memory-sessions.js';
+import type { SessionStore } from '../../src/datasources/ports.js';
+import { RedisSessionStore } from '../../src/datasources/redis/redis-sessions.js';
+import { openTestRedis } from '../helpers/redis.js';
+
+interface Made {
+  sessions: SessionStore;
+  close(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const owner = { accountId: '65f000000000000000000001', role: 'USER' } as const;
+
+/** The SessionStore contract, run against every implementation. */
+function sessionSuite(name: string, make: () => Promise<Made>) {
+  describe(`SessionStore (${name})`, () => {
+    let made: Made | undefined;
+    const open = async () => {
+      made = await make();
+      return made.sessions;
+    };
+    afterEach(async () => {
+      await made?.close();
+      made = undefined;
+    });
+
+    it('creates a session and reads it back with its expiry moved by use', async () => {
+      const sessions = await open();
+      const created = new Date(Date.now() - 5_000);
+      const record = await sessions.create('s1', owner, created, 60);
+      expect(record).toEqual({
+        ...owner,
+        createdAt: created,
+        lastActivityAt: created,
+        expiresAt: new Date(created.getTime() + 60_000),
+      });
+      const now = new Date();
+      expect(await sessions.touch('s1', now, 60)).toEqual({
+        ...owner,
+        createdAt: created,
+        lastActivityAt: now,
+        expiresAt: new Date(now.getTime() + 60_000),
+      });
+    });
+
+    it('keeps the role of the session', async () => {
+      const sessions = await open();
+      await sessions.create('admin', { ...owner, role: 'ADMIN' }, new Date(), 60);
+      expect((await sessions.touch('admin', new Date(), 60))?.role).toBe('ADMIN');
+    });
+
+    it('knows nothing of an unknown id', async () => {
+      const sessions = await open();
+      expect(await sessions.touch('nope', new Date(), 60)).toBeNull();
+      expect(await sessions.delete('nope')).toBe(false);
+    });
+
+    it('expires a session that is not used for its lifetime', async () => {
+      const sessions = await open();
+      await sessions.create('idle', owner, new Date(), 1);
+      await sleep(1_200);
+      expect(await sessions.touch('idle', new Date(), 1)).toBeNull();
+    });
+
+    it('slides: a session used within its lifetime lives on past the first expiry', async () => {
+      const sessions = await open();
+      await sessions.create('busy', owner, new Date(), 2);
+      await sleep(1_200);
+      expect(await sessions.touch('busy', new Date(), 2)).not.toBeNull();
+      await sleep(1_200); // 2.4 s after creation: alive only because it slid
+      expect(await sessions.touch('busy', new Date(), 2)).not.toBeNull();
+    });
+
+    it('ends a deleted session', async () => {
+      const sessions = await open();
+      await sessions.create('gone', owner, new Date(), 60);
+      expect(await sessions.delete('gone')).toBe(true);
+      expect(await sessions.touch('gone', new Date(), 60)).toBeNull();
+      expect(await sessions.delete('gone')).toBe(false);
+    });
+  });
+}
+
+sessionSuite('embedded', async () => {
+  const sessions = new MemorySessionStore();
+  return { sessions, close: () => sessions.close() };
+});
+
+sessionSuite('redis', async () => {
+  const own = await openTestRedis();
+  return { sessions: new RedisSessionStore(own.redis, own.prefix), close: () => own.close() };
+});
+
+describe('SessionStore on Redis', () => {
+  it('lets Redis expire the key itself, with the sliding lifetime as its TTL', async () => {
+    const own = await openTestRedis();
+    try {
+      const sessions = new RedisSessionStore(own.redis, own.prefix);
+      await sessions.create('ttl', owner, new Date(), 30);
+      const [key] = await own.keys();
+      expect(key).toBe(`${own.prefix}session:ttl`);
+      const ttl = await own.redis.pttl(key ?? '');
+      expect(ttl).toBeGreaterThan(25_000);
+      expect(ttl).toBeLessThanOrEqual(30_000);
+      await sessions.touch('ttl', new Date(), 600);
+      expect(await own.redis.pttl(key ?? '')).toBeGreaterThan(590_000);
+    } finally {
+      await own.close();
+    }
+  });
+});

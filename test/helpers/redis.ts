@@ -1,0 +1,46 @@
+import type { Redis } from 'ioredis';
+import { inject } from 'vitest';
+import { closeRedis, createRedis } from '../../src/datasources/redis/client.js';
+import { uniqueName } from './names.js';
+
+export interface TestRedis {
+  redis: Redis;
+  /** A key prefix of this test's own, e.g. `t_3f2a…:`. */
+  prefix: string;
+  /** Every key under the prefix (SCAN), for tests that inspect what was stored. */
+  keys(): Promise<string[]>;
+  /** Deletes the keys under the prefix and closes the connection. */
+  close(): Promise<void>;
+}
+
+/** A connection to the run's Redis (or `url`) with a fresh key prefix; waits until it is ready. */
+export async function openTestRedis(url: string = inject('redisUrl')): Promise<TestRedis> {
+  const redis = createRedis(url);
+  await new Promise<void>((resolve, reject) => {
+    redis.once('ready', () => resolve());
+    redis.once('error', reject);
+  });
+  const prefix = `${uniqueName('t')}:`;
+  const keys = async (): Promise<string[]> => {
+    const found: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      found.push(...batch);
+    } while (cursor !== '0');
+    return found;
+  };
+  return {
+    redis,
+    prefix,
+    keys,
+    async close() {
+      if (redis.status === 'ready') {
+        const found = await keys();
+        if (found.length > 0) await redis.del(...found);
+      }
+      await closeRedis(redis);
+    },
+  };
+}
