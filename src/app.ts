@@ -2,6 +2,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { type Context, createContext } from './context.js';
 import type { Logger } from './logger.js';
 import { createMaskError } from './mask-error.js';
+import { hardeningPlugins } from './plugins/use-hardening.js';
 import { schema } from './schema/index.js';
 import type { Services } from './services/index.js';
 
@@ -10,6 +11,10 @@ export interface AppDeps {
   logger: Logger;
   /** GraphiQL at GET /graphql from a browser. */
   graphiql: boolean;
+  /** Introspection answered; default true (off in production). */
+  introspection?: boolean;
+  /** Origins allowed by CORS; empty or absent: no cross-origin access. */
+  corsOrigins?: readonly string[];
 }
 
 export type App = YogaServerInstance<Record<string, never>, Context>;
@@ -23,6 +28,12 @@ export function createApp(deps: AppDeps): App {
     landingPage: false,
     graphiql: deps.graphiql ? { title: 'docgate', defaultQuery: DEFAULT_QUERY } : false,
     maskedErrors: { maskError: createMaskError(deps.logger) },
+    batching: false,
+    cors:
+      deps.corsOrigins && deps.corsOrigins.length > 0
+        ? { origin: [...deps.corsOrigins], credentials: true }
+        : false,
+    plugins: [...hardeningPlugins({ introspection: deps.introspection ?? true })],
     logging: {
       debug: (...args) => deps.logger.debug({ args }, 'yoga'),
       info: (...args) => deps.logger.info({ args }, 'yoga'),

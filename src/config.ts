@@ -71,6 +71,21 @@ const schema = z
     /** An online account not refreshed by its instance for this long stops counting. Default 45. */
     PRESENCE_TTL_SECONDS: z.coerce.number().int().min(2).max(3600).default(45),
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    /** GraphiQL at GET /graphql; default: on, except when NODE_ENV=production. */
+    GRAPHIQL: z.enum(['true', 'false']).optional(),
+    /** Comma-separated origins allowed by CORS (`https://app.example.com`); default: none. */
+    CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((o) => o.trim())
+          .filter((o) => o !== ''),
+      )
+      .pipe(z.array(z.url('each origin must be a URL'))),
+    /** Longest time a request may take to arrive in full, in milliseconds. Default 30000. */
+    REQUEST_TIMEOUT_MS: positiveInt(30_000),
   })
   .refine((c) => (c.ADMIN_EMAIL === undefined) === (c.ADMIN_PASSWORD === undefined), {
     message: 'ADMIN_EMAIL and ADMIN_PASSWORD go together',

@@ -33,8 +33,26 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   if (backends.documents.kind === 'embedded' && config.SEED_DEMO_DATA)
     await seedFirstStart(backends, services, logger);
 
-  const app = createApp({ services, logger, graphiql: config.NODE_ENV !== 'production' });
-  const server: Server = createServer(app);
+  const production = config.NODE_ENV === 'production';
+  const app = createApp({
+    services,
+    logger,
+    graphiql: config.GRAPHIQL === undefined ? !production : config.GRAPHIQL === 'true',
+    introspection: !production,
+    corsOrigins: config.CORS_ORIGINS,
+  });
+  const server: Server = createServer((req, res) => {
+    // A body must declare its length, so the size limit is checked before anything is read.
+    if (req.method === 'POST' && req.headers['content-length'] === undefined) {
+      res
+        .writeHead(411, { 'content-type': 'application/json' })
+        .end('{"errors":[{"message":"Length Required"}]}');
+      return;
+    }
+    void app(req, res);
+  });
+  server.requestTimeout = config.REQUEST_TIMEOUT_MS;
+  server.headersTimeout = Math.min(config.REQUEST_TIMEOUT_MS, 10_000);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, () => resolve());

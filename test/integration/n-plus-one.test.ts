@@ -2,7 +2,8 @@ import { print } from 'graphql';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApp } from '../../src/app.js';
-import { MemoryCounters } from '../../src/datasources/memory/memory-counters.js';
+import { loadConfig } from '../../src/config.js';
+import { inProcessBackends } from '../../src/datasources/index.js';
 import { MongoDocumentStore } from '../../src/datasources/mongo/mongo-store.js';
 import { createLogger } from '../../src/logger.js';
 import { createServices, ensureIndexes, type Services } from '../../src/services/index.js';
@@ -27,10 +28,7 @@ describe('no N+1 on MongoDB', () => {
     });
     store = await MongoDocumentStore.connect(url, uniqueName('nplus1'), { maxTimeMS: 5000, client });
     const logger = createLogger('silent');
-    services = createServices(
-      { documents: store, counters: new MemoryCounters(), close: async () => {} },
-      logger,
-    );
+    services = createServices(inProcessBackends(store, loadConfig({})), logger);
     await ensureIndexes(services);
     // 50 orders, each from its own customer, each with two of ten products.
     const products = [];
@@ -58,8 +56,11 @@ describe('no N+1 on MongoDB', () => {
     await store.close();
   });
 
+  /** Commands for one list request, on fresh services: a cold shared cache, so loaders alone are measured. */
   const commandsFor = async (first: number) => {
-    const app = createApp({ services, logger: createLogger('silent'), graphiql: false });
+    const logger = createLogger('silent');
+    const cold = createServices(inProcessBackends(store, loadConfig({})), logger);
+    const app = createApp({ services: cold, logger, graphiql: false });
     commands.length = 0;
     const response = await app.fetch('http://docgate.test/graphql', {
       method: 'POST',

@@ -1,0 +1,61 @@
+import { EnvelopArmor } from '@escape.tech/graphql-armor';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import type { Plugin } from 'graphql-yoga';
+
+/**
+ * Query limits, chosen so that every operation of the contract passes with room to spare
+ * (its deepest, `Orders`, is 6 levels; none uses aliases or directives) while a hostile query is
+ * refused before it runs. The README lists them.
+ */
+export const QUERY_LIMITS = {
+  depth: 10,
+  aliases: 15,
+  directives: 10,
+  tokens: 2000,
+  cost: 5000,
+} as const;
+
+/** The largest request body accepted, in bytes. */
+export const MAX_BODY_BYTES = 100_000;
+
+export interface HardeningOptions {
+  /** Introspection answered (off in production). */
+  introspection: boolean;
+}
+
+function tooLarge(): Response {
+  return Response.json(
+    {
+      errors: [
+        {
+          message: `Request body is larger than ${MAX_BODY_BYTES} bytes.`,
+          extensions: { code: 'BAD_USER_INPUT' },
+        },
+      ],
+    },
+    { status: 413 },
+  );
+}
+
+/** Refuses bodies over MAX_BODY_BYTES by their declared length, before anything reads them. */
+const useBodyLimit = (): Plugin => ({
+  onRequest({ request, endResponse }) {
+    const length = Number(request.headers.get('content-length') ?? '0');
+    if (Number.isFinite(length) && length > MAX_BODY_BYTES) endResponse(tooLarge());
+  },
+});
+
+export function hardeningPlugins(options: HardeningOptions): Plugin[] {
+  const armor = new EnvelopArmor({
+    maxDepth: { n: QUERY_LIMITS.depth, ignoreIntrospection: true, flattenFragments: true },
+    maxAliases: { n: QUERY_LIMITS.aliases, allowList: [] },
+    maxDirectives: { n: QUERY_LIMITS.directives },
+    maxTokens: { n: QUERY_LIMITS.tokens },
+    costLimit: { maxCost: QUERY_LIMITS.cost, ignoreIntrospection: true },
+    blockFieldSuggestion: { enabled: true },
+  });
+  const plugins: Plugin[] = [useBodyLimit(), ...(armor.protect().plugins as Plugin[]), useCSRFPrevention()];
+  if (!options.introspection) plugins.push(useDisableIntrospection());
+  return plugins;
+}

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { createLogger } from '../../src/logger.js';
+import { MAX_BODY_BYTES, QUERY_LIMITS } from '../../src/plugins/use-hardening.js';
+import { makeApp, type TestApp } from '../helpers/app.js';
+
+describe('hardening', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await makeApp('embedded');
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const post = (body: unknown, app = t.app) =>
+    app.fetch('http://docgate.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  const errorsOf = async (response: Response) =>
+    ((await response.json()) as { errors?: Array<{ message: string }> }).errors ?? [];
+
+  const nested = (depth: number): string =>
+    depth === 0 ? 'id' : `orders { edges { node { customer { ${nested(depth - 1)} } } } }`;
+
+  it('refuses a query deeper than the limit before running it', async () => {
+    const errors = await errorsOf(await post({ query: `{ customer(id: "x") { ${nested(3)} } }` }));
+    expect(errors.map((e) => e.message).join()).toMatch(/depth/i);
+  });
+
+  it('counts the depth inside a fragment named __schema (the introspection bypass)', async () => {
+    const query = `{ customer(id: "x") { ...__schema } } fragment __schema on Customer { ${nested(3)} }`;
+    const errors = await errorsOf(await post({ query }));
+    expect(errors.map((e) => e.message).join()).toMatch(/depth/i);
+  });
+
+  it('refuses too many aliases and too many tokens', async () => {
+    const aliases = Array.from({ length: QUERY_LIMITS.aliases + 1 }, (_, i) => `a${i}: __typename`).join(' ');
+    expect((await errorsOf(await post({ query: `{ ${aliases} }` }))).map((e) => e.message).join()).toMatch(
+      /alias/i,
+    );
+    const tokens = Array.from({ length: QUERY_LIMITS.tokens }, () => '__typename').join(' ');
+    expect((await errorsOf(await post({ query: `{ ${tokens} }` }))).map((e) => e.message).join()).toMatch(
+      /token/i,
+    );
+  });
+
+  it('hides field suggestions', async () => {
+    const errors = await errorsOf(await post({ query: '{ customerz { totalCount } }' }));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.message).not.toMatch(/did you mean/i);
+  });
+
+  it('does not batch: an array of operations is refused', async () => {
+    const response = await post([{ query: '{ __typename }' }, { query: '{ __typename }' }]);
+    expect(response.status).toBeGreaterThanOrEqual(400);
+  });
+
+  it('refuses a body over the size limit with 413', async () => {
+    const response = await post({ query: `{ __typename } # ${'x'.repeat(MAX_BODY_BYTES)}` });
+    expect(response.status).toBe(413);
+  });
+
+  it('refuses a GET operation without the CSRF header, and accepts it with one', async () => {
+    const url = 'http://docgate.test/graphql?query=%7B__typename%7D';
+    expect((await t.app.fetch(url, { headers: { accept: 'application/json' } })).status).toBe(403);
+    const ok = await t.app.fetch(url, {
+      headers: { accept: 'application/json', 'x-graphql-yoga-csrf': '1' },
+    });
+    expect(ok.status).toBe(200);
+  });
+
+  it('answers introspection by default, and refuses it when turned off', async () => {
+    const query = '{ __schema { queryType { name } } }';
+    expect(await errorsOf(await post({ query }))).toEqual([]);
+    const closed = createApp({
+      services: t.services,
+      logger: createLogger('silent'),
+      graphiql: false,
+      introspection: false,
+    });
+    expect((await errorsOf(await post({ query }, closed))).length).toBeGreaterThan(0);
+  });
+
+  it('serves GraphiQL to a browser only when enabled', async () => {
+    const html = { headers: { accept: 'text/html' } };
+    const withGraphiql = createApp({ services: t.services, logger: createLogger('silent'), graphiql: true });
+    const page = await withGraphiql.fetch('http://docgate.test/graphql', html);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/graphiql/i);
+    const without = await t.app.fetch('http://docgate.test/graphql', html);
+    expect(await without.text()).not.toMatch(/graphiql/i);
+  });
+});
