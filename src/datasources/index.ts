@@ -8,6 +8,7 @@ import { MemorySessionStore } from './memory/memory-sessions.js';
 import { MemoryDocumentStore } from './memory/memory-store.js';
 import { MongoDocumentStore } from './mongo/mongo-store.js';
 import type { Counters, DocumentCache, DocumentStore, RateLimiterFactory, SessionStore } from './ports.js';
+import { inProcessRealtime, type Realtime, redisRealtime } from './realtime.js';
 import { closeRedis, connectRedis } from './redis/client.js';
 import { RedisDocumentCache } from './redis/redis-cache.js';
 import { RedisCounters } from './redis/redis-counters.js';
@@ -28,6 +29,8 @@ export interface Backends {
    * null. Closed by `close()`; a feature that needs its own connection (a subscriber) duplicates it.
    */
   redis: Redis | null;
+  /** Pub/sub, leaderboards, the job queue and presence. */
+  realtime: Realtime;
   close(): Promise<void>;
 }
 
@@ -43,6 +46,7 @@ export async function createBackends(config: Config, logger: Logger): Promise<Ba
   if (config.REDIS_URL === undefined) return inProcessBackends(documents, config);
   const redis = await connectRedis(config.REDIS_URL, logger);
   const prefix = config.REDIS_PREFIX;
+  const realtime = redisRealtime(config, config.REDIS_URL, redis, logger);
   return {
     config,
     documents,
@@ -51,7 +55,9 @@ export async function createBackends(config: Config, logger: Logger): Promise<Ba
     sessions: new RedisSessionStore(redis, prefix),
     rateLimiter: createRedisRateLimiterFactory(redis, prefix, logger),
     redis,
+    realtime,
     async close() {
+      await realtime.close();
       await closeRedis(redis);
       await documents.close();
     },
@@ -66,6 +72,7 @@ export function inProcessBackends(documents: DocumentStore, config: Config): Bac
   const counters = new MemoryCounters();
   const cache = new MemoryDocumentCache();
   const sessions = new MemorySessionStore();
+  const realtime = inProcessRealtime(config);
   return {
     config,
     documents,
@@ -74,7 +81,9 @@ export function inProcessBackends(documents: DocumentStore, config: Config): Bac
     sessions,
     rateLimiter: createMemoryRateLimiter,
     redis: null,
+    realtime,
     async close() {
+      await realtime.close();
       await Promise.all([counters.close(), cache.close(), sessions.close()]);
       await documents.close();
     },

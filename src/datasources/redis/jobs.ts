@@ -1,0 +1,256 @@
+import { type Job, Queue, QueueEvents, type RedisOptions, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { UnavailableError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import {
+  type JobChange,
+  type JobProcessor,
+  type JobQueue,
+  type JobQueueOptions,
+  type JobRecord,
+  type JobStatus,
+  PermanentJobError,
+  type QueueCounts,
+  type Workers,
+} from '../ports.js';
+import { redisCall } from './redis-errors.js';
+
+const QUEUE = 'jobs';
+/** An enqueue that Redis has not acknowledged by then is answered SERVICE_UNAVAILABLE. */
+const ENQUEUE_DEADLINE_MS = 800;
+
+export interface BullJobQueueOptions extends JobQueueOptions {
+  url: string;
+  /** The app's Redis connection, for the few reads BullMQ has no method for. */
+  redis: Redis;
+  /** REDIS_PREFIX; BullMQ's keys go under `<prefix>bull:jobs:`. */
+  prefix: string;
+  /** A worker's lock on a job; a job whose worker died is taken back after about twice this. */
+  lockMs: number;
+}
+
+/** ioredis options from a `redis://` URL, so that BullMQ creates (and closes) its own connections. */
+function connectionOf(url: string, extra: RedisOptions): RedisOptions {
+  const u = new URL(url);
+  const db = Number(u.pathname.slice(1) || '0');
+  return {
+    host: u.hostname,
+    port: Number(u.port || '6379'),
+    ...(u.username === '' ? {} : { username: decodeURIComponent(u.username) }),
+    ...(u.password === '' ? {} : { password: decodeURIComponent(u.password) }),
+    ...(Number.isInteger(db) ? { db } : {}),
+    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+    ...extra,
+  };
+}
+
+const STATES: Record<string, JobStatus> = {
+  waiting: 'QUEUED',
+  prioritized: 'QUEUED',
+  paused: 'QUEUED',
+  'waiting-children': 'QUEUED',
+  active: 'ACTIVE',
+  completed: 'COMPLETED',
+  failed: 'FAILED',
+  delayed: 'DELAYED',
+};
+
+function dateOf(ms: number | undefined): Date | null {
+  return ms === undefined || ms === 0 ? null : new Date(ms);
+}
+
+function toRecord(job: Job, status: JobStatus): JobRecord {
+  const finished = status === 'COMPLETED' || status === 'FAILED';
+  return {
+    id: String(job.id),
+    type: job.name,
+    payload: job.data,
+    status,
+    attempts: job.attemptsStarted,
+    progress: typeof job.progress === 'number' ? job.progress : 0,
+    result: status === 'COMPLETED' ? (job.returnvalue ?? null) : null,
+    error: status === 'FAILED' || status === 'DELAYED' ? job.failedReason || null : null,
+    createdAt: new Date(job.timestamp),
+    startedAt: dateOf(job.processedOn),
+    finishedAt: finished ? dateOf(job.finishedOn) : null,
+  };
+}
+
+async function beforeDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new UnavailableError('the job queue is unavailable; try again shortly')),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([redisCall('the job queue', () => work), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The job queue on BullMQ: jobs survive the death of their worker (its lock expires and another
+ * worker's stalled-job check runs it again), retries back off exponentially, and every state
+ * change reaches every instance through the queue's event stream.
+ */
+export class BullJobQueue implements JobQueue {
+  readonly kind = 'redis';
+  readonly #queue: Queue;
+  readonly #listeners = new Set<(change: JobChange) => void>();
+  readonly #workers = new Set<Worker>();
+  #events: Promise<QueueEvents> | null = null;
+
+  constructor(
+    private readonly options: BullJobQueueOptions,
+    private readonly logger: Logger,
+  ) {
+    this.#queue = new Queue(QUEUE, {
+      // Fail fast: an enqueue while Redis is down is refused, not queued in memory.
+      connection: connectionOf(options.url, {
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        connectTimeout: 2000,
+        retryStrategy: (attempt) => Math.min(attempt * 100, 2000),
+      }),
+      prefix: this.#prefix,
+      skipWaitingForReady: true,
+      defaultJobOptions: {
+        attempts: options.attempts,
+        backoff: { type: 'exponential', delay: options.backoffMs },
+        removeOnComplete: { age: options.keepSeconds },
+        removeOnFail: { age: options.keepSeconds },
+      },
+    });
+    this.#queue.on('error', (err) => this.logger.warn({ err }, 'job queue connection error'));
+  }
+
+  async enqueue(type: string, payload: unknown): Promise<JobRecord> {
+    const job = await beforeDeadline(this.#queue.add(type, payload), ENQUEUE_DEADLINE_MS);
+    return toRecord(job, 'QUEUED');
+  }
+
+  async get(id: string): Promise<JobRecord | null> {
+    if (!/^[0-9]{1,20}$/.test(id)) return null;
+    const job = await redisCall('the job queue', () => this.#queue.getJob(id));
+    if (job === undefined) return null;
+    const status = STATES[await redisCall('the job queue', () => job.getState())];
+    return status === undefined ? null : toRecord(job, status);
+  }
+
+  async counts(): Promise<QueueCounts> {
+    const c = await redisCall('the job queue', () =>
+      this.#queue.getJobCounts('waiting', 'prioritized', 'active', 'completed', 'failed', 'delayed'),
+    );
+    const n = (state: string) => c[state] ?? 0;
+    return {
+      waiting: n('waiting') + n('prioritized'),
+      active: n('active'),
+      completed: n('completed'),
+      failed: n('failed'),
+      delayed: n('delayed'),
+    };
+  }
+
+  async onChange(listener: (change: JobChange) => void): Promise<() => void> {
+    this.#events ??= this.#listen();
+    this.#listeners.add(listener);
+    try {
+      await this.#events;
+    } catch (error) {
+      this.#listeners.delete(listener);
+      this.#events = null;
+      throw error;
+    }
+    return () => this.#listeners.delete(listener);
+  }
+
+  work(processor: JobProcessor, concurrency: number): Workers {
+    const worker = new Worker(
+      QUEUE,
+      async (job: Job) => {
+        try {
+          return await processor({
+            id: String(job.id),
+            type: job.name,
+            payload: job.data,
+            attempt: job.attemptsStarted,
+            progress: (percent) => job.updateProgress(Math.max(0, Math.min(100, percent))),
+          });
+        } catch (error) {
+          if (error instanceof PermanentJobError) throw new UnrecoverableError(error.message);
+          throw error;
+        }
+      },
+      {
+        connection: connectionOf(this.options.url, { maxRetriesPerRequest: null }),
+        prefix: this.#prefix,
+        concurrency,
+        lockDuration: this.options.lockMs,
+        stalledInterval: this.options.lockMs,
+        maxStalledCount: 1,
+      },
+    );
+    worker.on('error', (err) => this.logger.warn({ err }, 'job worker error'));
+    worker.on('failed', (job, err) =>
+      this.logger.info({ jobId: job?.id, err: err.message }, 'job attempt failed'),
+    );
+    this.#workers.add(worker);
+    return {
+      close: async () => {
+        this.#workers.delete(worker);
+        await worker.close();
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#workers].map((w) => w.close()));
+    this.#workers.clear();
+    const events = this.#events;
+    this.#events = null;
+    this.#listeners.clear();
+    await Promise.all([events?.then((e) => e.close()).catch(() => undefined), this.#queue.close()]);
+  }
+
+  get #prefix(): string {
+    return `${this.options.prefix}bull`;
+  }
+
+  /**
+   * One event-stream reader per instance, reading from the stream's last entry at the time it
+   * starts, so no change made after `onChange` resolves is missed.
+   */
+  async #listen(): Promise<QueueEvents> {
+    const key = this.#queue.keys.events ?? `${this.#prefix}:${QUEUE}:events`;
+    const last = await redisCall('the job queue', () =>
+      this.options.redis.xrevrange(key, '+', '-', 'COUNT', 1),
+    );
+    const events = new QueueEvents(QUEUE, {
+      connection: connectionOf(this.options.url, { maxRetriesPerRequest: null }),
+      prefix: this.#prefix,
+      lastEventId: last[0]?.[0] ?? '0',
+    });
+    events.on('error', (err) => this.logger.warn({ err }, 'job events connection error'));
+    const emit = (change: JobChange) => {
+      for (const listener of this.#listeners) listener(change);
+    };
+    events.on('waiting', ({ jobId }) => emit({ id: jobId, status: 'QUEUED' }));
+    events.on('active', ({ jobId }) => emit({ id: jobId, status: 'ACTIVE' }));
+    events.on('delayed', ({ jobId }) => emit({ id: jobId, status: 'DELAYED' }));
+    events.on('progress', ({ jobId, data }) =>
+      emit({ id: jobId, ...(typeof data === 'number' ? { progress: data } : {}) }),
+    );
+    events.on('completed', ({ jobId, returnvalue }) =>
+      emit({ id: jobId, status: 'COMPLETED', result: returnvalue ?? null }),
+    );
+    events.on('failed', ({ jobId, failedReason }) =>
+      emit({ id: jobId, status: 'FAILED', error: failedReason }),
+    );
+    events.on('removed', ({ jobId }) => emit({ id: jobId }));
+    await events.waitUntilReady();
+    return events;
+  }
+}

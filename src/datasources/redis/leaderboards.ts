@@ -1,0 +1,132 @@
+import type { Redis } from 'ioredis';
+import type { LeaderboardChange, LeaderboardEntry, Leaderboards } from '../ports.js';
+import { rankInOrder } from '../ranks.js';
+import { redisCall } from './redis-errors.js';
+import { LuaScript } from './script.js';
+
+// The score and rank before and after a change, in one atomic step: a concurrent change can
+// never slip between them, so every event reports ranks that existed.
+const CHANGE = new LuaScript(
+  'the leaderboards',
+  `
+local key, mode, value, player = KEYS[1], ARGV[1], ARGV[2], ARGV[3]
+local old = redis.call('ZSCORE', key, player)
+local previous = false
+if old then previous = redis.call('ZCOUNT', key, '(' .. old, '+inf') + 1 end
+if mode == 'set' then redis.call('ZADD', key, value, player) else redis.call('ZINCRBY', key, value, player) end
+local score = redis.call('ZSCORE', key, player)
+return {score, redis.call('ZCOUNT', key, '(' .. score, '+inf') + 1, previous}
+`,
+);
+
+const ENTRY = new LuaScript(
+  'the leaderboards',
+  `
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not score then return false end
+return {score, redis.call('ZCOUNT', KEYS[1], '(' .. score, '+inf') + 1}
+`,
+);
+
+// The window around a player and the rank of its first entry; the others follow from order.
+const AROUND = new LuaScript(
+  'the leaderboards',
+  `
+local key, player, radius = KEYS[1], ARGV[1], tonumber(ARGV[2])
+local index = redis.call('ZREVRANK', key, player)
+if not index then return false end
+local first = math.max(index - radius, 0)
+local items = redis.call('ZREVRANGE', key, first, index + radius, 'WITHSCORES')
+return {first, redis.call('ZCOUNT', key, '(' .. items[2], '+inf') + 1, items}
+`,
+);
+
+/** Scores come back from Redis as strings (a script's numbers would be truncated to integers). */
+function num(reply: unknown): number {
+  if (typeof reply === 'number') return reply;
+  if (typeof reply === 'string') return Number(reply);
+  throw new TypeError('unexpected Redis reply');
+}
+
+function list(reply: unknown): unknown[] {
+  if (!Array.isArray(reply)) throw new TypeError('unexpected Redis reply');
+  return reply;
+}
+
+/** `[member, score, member, score, ...]` (WITHSCORES) as players and scores. */
+function pairs(reply: unknown): Array<{ player: string; score: number }> {
+  const flat = list(reply);
+  const out: Array<{ player: string; score: number }> = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push({ player: String(flat[i]), score: num(flat[i + 1]) });
+  return out;
+}
+
+/** Boards as Redis sorted sets under `<prefix>leaderboard:<board>`. */
+export class RedisLeaderboards implements Leaderboards {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  submit(board: string, player: string, score: number): Promise<LeaderboardChange> {
+    return this.#change(board, player, 'set', score);
+  }
+
+  increment(board: string, player: string, by: number): Promise<LeaderboardChange> {
+    return this.#change(board, player, 'incr', by);
+  }
+
+  async top(board: string, count: number): Promise<LeaderboardEntry[]> {
+    const reply = await redisCall('the leaderboards', () =>
+      this.redis.zrevrange(this.#key(board), 0, count - 1, 'WITHSCORES'),
+    );
+    return rankInOrder(pairs(reply), 0, 1);
+  }
+
+  async entry(board: string, player: string): Promise<LeaderboardEntry | null> {
+    const reply = await ENTRY.run(this.redis, [this.#key(board)], [player]);
+    if (reply === null) return null;
+    const [score, rank] = list(reply);
+    return { player, score: num(score), rank: num(rank) };
+  }
+
+  async around(board: string, player: string, radius: number): Promise<LeaderboardEntry[]> {
+    const reply = await AROUND.run(this.redis, [this.#key(board)], [player, radius]);
+    if (reply === null) return [];
+    const [first, firstRank, items] = list(reply);
+    return rankInOrder(pairs(items), num(first), num(firstRank));
+  }
+
+  size(board: string): Promise<number> {
+    return redisCall('the leaderboards', () => this.redis.zcard(this.#key(board)));
+  }
+
+  async reset(board: string): Promise<boolean> {
+    return (await redisCall('the leaderboards', () => this.redis.del(this.#key(board)))) > 0;
+  }
+
+  async close(): Promise<void> {
+    // The connection belongs to the caller.
+  }
+
+  async #change(
+    board: string,
+    player: string,
+    mode: 'set' | 'incr',
+    value: number,
+  ): Promise<LeaderboardChange> {
+    const reply = await CHANGE.run(this.redis, [this.#key(board)], [mode, String(value), player]);
+    const [score, rank, previous] = list(reply);
+    return {
+      board,
+      player,
+      score: num(score),
+      rank: num(rank),
+      previousRank: previous === null ? null : num(previous),
+    };
+  }
+
+  #key(board: string): string {
+    return `${this.prefix}leaderboard:${board}`;
+  }
+}
