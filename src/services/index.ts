@@ -1,9 +1,11 @@
 import type { Backends } from '../datasources/index.js';
-import type { Counters } from '../datasources/ports.js';
+import type { Counters, RateLimiter } from '../datasources/ports.js';
 import type { Logger } from '../logger.js';
+import { AccountService } from './accounts.js';
 import { CustomerService } from './customers.js';
 import { OrderService } from './orders.js';
 import { ProductService } from './products.js';
+import { SharedCache } from './shared-cache.js';
 
 /** The domain services, built once over the backends and shared by every request. */
 export interface Services {
@@ -11,19 +13,54 @@ export interface Services {
   products: ProductService;
   orders: OrderService;
   counters: Counters;
+  accounts: AccountService;
+  /** The shared cache under the by-id reads; its hit/miss counts feed `serverStats`. */
+  cache: SharedCache;
+  /** The per-caller request limiter (RATE_LIMIT_POINTS per RATE_LIMIT_WINDOW_SECONDS). */
+  requestLimiter: RateLimiter;
 }
 
 export function createServices(backends: Backends, logger: Logger): Services {
+  const { config } = backends;
+  const cache = new SharedCache(backends.cache, config.CACHE_TTL_SECONDS, logger);
   return {
     customers: new CustomerService(backends.documents, backends.counters),
     products: new ProductService(backends.documents, backends.counters),
     orders: new OrderService(backends.documents, logger),
     counters: backends.counters,
+    accounts: new AccountService(
+      backends.documents,
+      backends.sessions,
+      backends.rateLimiter,
+      {
+        sessionTtlSeconds: config.SESSION_TTL_SECONDS,
+        loginMaxFailures: config.LOGIN_MAX_FAILURES,
+        loginBlockSeconds: config.LOGIN_BLOCK_SECONDS,
+        admin:
+          config.ADMIN_EMAIL === undefined || config.ADMIN_PASSWORD === undefined
+            ? undefined
+            : { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD },
+      },
+      logger,
+    ),
+    cache,
+    // Requests keep being limited, per process, while Redis is down.
+    requestLimiter: backends.rateLimiter({
+      name: 'requests',
+      points: config.RATE_LIMIT_POINTS,
+      durationSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+      whenStoreDown: 'memory',
+    }),
   };
 }
 
-/** Ensures every index the services rely on (unique email, order numbers...). Run at start. */
+/**
+ * Ensures every index the services rely on (unique email, order numbers...) and the ADMIN
+ * account of the settings. Run at start.
+ */
 export async function ensureIndexes(services: Services): Promise<void> {
   await services.customers.ensureIndexes();
   await services.orders.ensureIndexes();
+  await services.accounts.ensureIndexes();
+  await services.accounts.ensureAdmin();
 }

@@ -1,0 +1,230 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import type {
+  DocumentCollection,
+  DocumentStore,
+  RateLimiter,
+  RateLimiterFactory,
+  Role,
+  SessionRecord,
+  SessionStore,
+  StoredDoc,
+} from '../datasources/ports.js';
+import { ConflictError, DuplicateKeyError, RateLimitedError, UnauthenticatedError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { newId } from './ids.js';
+import { hashPassword, UNKNOWN_ACCOUNT_HASH, verifyPassword } from './passwords.js';
+import { email, parseInput, text } from './validation.js';
+
+export interface Account {
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  createdAt: Date;
+}
+
+/** Who is calling: the account of a live session. `null` in a context is an anonymous caller. */
+export interface Caller {
+  accountId: string;
+  role: Role;
+  /** The SHA-256 of the session's token: what `logout` ends. */
+  sessionId: string;
+  /** The session as of this request (its expiry already moved by this use). */
+  session: SessionRecord;
+}
+
+export interface SignedIn {
+  /** 256 random bits, base64url: given to the client once, never stored. */
+  token: string;
+  expiresAt: Date;
+  account: Account;
+}
+
+interface AccountDoc extends StoredDoc {
+  email: string;
+  /** The unique index is on it, so an email is taken whatever its case. */
+  emailLower: string;
+  name: string | null;
+  role: Role;
+  passwordHash: string;
+  createdAt: Date;
+}
+
+export interface AccountSettings {
+  sessionTtlSeconds: number;
+  loginMaxFailures: number;
+  loginBlockSeconds: number;
+  admin?: { email: string; password: string } | undefined;
+}
+
+/** 8..128 characters, counted as code points (an emoji is one). */
+const password = z
+  .string()
+  .refine((p) => [...p].length >= 8, 'at least 8 characters')
+  .refine((p) => [...p].length <= 128, 'at most 128 characters');
+
+const registerInput = z.object({ email, password, name: text(100).nullish() });
+export type RegisterInput = z.input<typeof registerInput>;
+
+const loginInput = z.object({ email, password });
+
+/** `Bearer <43 base64url characters>`; the length bound is checked before any pattern runs. */
+const BEARER = /^Bearer ([A-Za-z0-9_-]{43})$/i;
+const MAX_AUTHORIZATION_LENGTH = 256;
+
+export const ACCOUNTS = 'accounts';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+function toAccount(doc: AccountDoc): Account {
+  return { id: doc._id, email: doc.email, name: doc.name, role: doc.role, createdAt: doc.createdAt };
+}
+
+/**
+ * Accounts (documents in the store), sessions (in the session store, under the SHA-256 of
+ * their token) and the login throttle (a limiter per email that counts failed attempts).
+ */
+export class AccountService {
+  private readonly accounts: DocumentCollection<AccountDoc>;
+  private readonly loginAttempts: RateLimiter;
+
+  constructor(
+    store: DocumentStore,
+    private readonly sessions: SessionStore,
+    rateLimiter: RateLimiterFactory,
+    private readonly settings: AccountSettings,
+    private readonly logger: Logger,
+  ) {
+    this.accounts = store.collection<AccountDoc>(ACCOUNTS);
+    // Login fails closed: with the shared store down, no one is let in on a local count.
+    this.loginAttempts = rateLimiter({
+      name: 'login',
+      points: settings.loginMaxFailures,
+      durationSeconds: settings.loginBlockSeconds,
+      blockSeconds: settings.loginBlockSeconds,
+      whenStoreDown: 'fail',
+    });
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.accounts.ensureIndexes([{ name: 'email_unique', keys: [['emailLower', 1]], unique: true }]);
+  }
+
+  /** Makes sure the configured ADMIN exists and is an ADMIN; its password is set only on creation. */
+  async ensureAdmin(): Promise<void> {
+    const admin = this.settings.admin;
+    if (admin === undefined) return;
+    const emailLower = admin.email.toLowerCase();
+    try {
+      await this.create({ email: admin.email, password: admin.password }, 'ADMIN');
+      this.logger.info({ email: admin.email }, 'admin account created');
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      await this.accounts.findOneAndUpdate({ emailLower }, { $set: { role: 'ADMIN' } });
+    }
+  }
+
+  /** Creates an account with a role (USER by `register`; ADMIN from the settings or tests). */
+  async create(raw: RegisterInput, role: Role): Promise<Account> {
+    const input = parseInput(registerInput, raw, 'input');
+    const doc: AccountDoc = {
+      _id: newId(),
+      email: input.email,
+      emailLower: input.email.toLowerCase(),
+      name: input.name ?? null,
+      role,
+      passwordHash: await hashPassword(input.password),
+      createdAt: new Date(),
+    };
+    try {
+      await this.accounts.insertOne(doc);
+    } catch (error) {
+      if (error instanceof DuplicateKeyError)
+        throw new ConflictError('an account with this email already exists', { field: 'input.email' });
+      throw error;
+    }
+    return toAccount(doc);
+  }
+
+  /** A new USER account, signed in. Nothing is kept when its session cannot be opened. */
+  async register(raw: RegisterInput): Promise<SignedIn> {
+    const account = await this.create(raw, 'USER');
+    try {
+      return await this.openSession(account);
+    } catch (error) {
+      await this.accounts.deleteOne({ _id: account.id });
+      throw error;
+    }
+  }
+
+  /**
+   * Signs in. A wrong password and an unknown email get the same error after the same work (a
+   * hash check against a dummy hash). Each attempt spends a point of the email's budget and a
+   * success gives it all back: past half the budget attempts are slowed down, past all of it
+   * they are refused (RATE_LIMITED) for LOGIN_BLOCK_SECONDS.
+   */
+  async login(rawEmail: string, rawPassword: string): Promise<SignedIn> {
+    const input = parseInput(loginInput, { email: rawEmail, password: rawPassword });
+    const emailLower = input.email.toLowerCase();
+    const throttleKey = sha256(emailLower);
+    const attempt = await this.loginAttempts.consume(throttleKey);
+    if (!attempt.allowed) {
+      const retryAfter = Math.max(1, Math.ceil((attempt.resetAt.getTime() - Date.now()) / 1000));
+      this.logger.warn({ throttleKey: throttleKey.slice(0, 12) }, 'login refused: too many failures');
+      throw new RateLimitedError('too many failed logins for this email, try again later', retryAfter);
+    }
+    const failuresBefore = attempt.limit - attempt.remaining - 1;
+    const slowAfter = Math.floor(attempt.limit / 2);
+    if (failuresBefore >= slowAfter && failuresBefore > 0)
+      await sleep(Math.min(250 * 2 ** (failuresBefore - slowAfter), 2000));
+
+    const doc = await this.accounts.findOne({ emailLower });
+    const matches = await verifyPassword(input.password, doc?.passwordHash ?? UNKNOWN_ACCOUNT_HASH);
+    if (doc === null || !matches) throw new UnauthenticatedError('wrong email or password');
+    await this.loginAttempts.reset(throttleKey);
+    return this.openSession(toAccount(doc));
+  }
+
+  /** Starts a session for an account: a fresh token, of which only the SHA-256 is stored. */
+  async openSession(account: Account): Promise<SignedIn> {
+    const token = randomBytes(32).toString('base64url');
+    const session = await this.sessions.create(
+      sha256(token),
+      { accountId: account.id, role: account.role },
+      new Date(),
+      this.settings.sessionTtlSeconds,
+    );
+    return { token, expiresAt: session.expiresAt, account };
+  }
+
+  /**
+   * The caller named by an `Authorization` header value (HTTP header or WebSocket connection
+   * payload): null without one; the session's account, its expiry slid, with a valid one.
+   * Throws UnauthenticatedError for a malformed, unknown, expired or logged-out token and
+   * UnavailableError when the session store does not answer (never an anonymous fallback).
+   */
+  async authenticate(authorization: string | null | undefined): Promise<Caller | null> {
+    if (authorization === undefined || authorization === null) return null;
+    const token =
+      authorization.length <= MAX_AUTHORIZATION_LENGTH ? BEARER.exec(authorization.trim())?.[1] : undefined;
+    if (token === undefined)
+      throw new UnauthenticatedError('the Authorization header must be "Bearer <token>"');
+    const sessionId = sha256(token);
+    const session = await this.sessions.touch(sessionId, new Date(), this.settings.sessionTtlSeconds);
+    if (session === null) throw new UnauthenticatedError('this session has expired or ended; sign in again');
+    return { accountId: session.accountId, role: session.role, sessionId, session };
+  }
+
+  /** Ends the caller's session: its token is refused everywhere from now on. */
+  async logout(caller: Caller): Promise<boolean> {
+    await this.sessions.delete(caller.sessionId);
+    return true;
+  }
+
+  async byId(id: string): Promise<Account | null> {
+    const doc = await this.accounts.findOne({ _id: id });
+    return doc === null ? null : toAccount(doc);
+  }
+}
