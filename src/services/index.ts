@@ -3,7 +3,10 @@ import type { Counters, RateLimiter } from '../datasources/ports.js';
 import type { Logger } from '../logger.js';
 import { AccountService } from './accounts.js';
 import { CustomerService } from './customers.js';
+import { JobService } from './jobs.js';
+import { LeaderboardService } from './leaderboards.js';
 import { OrderService } from './orders.js';
+import { PresenceService } from './presence.js';
 import { ProductService } from './products.js';
 import { SharedCache } from './shared-cache.js';
 
@@ -18,13 +21,19 @@ export interface Services {
   cache: SharedCache;
   /** The per-caller request limiter (RATE_LIMIT_POINTS per RATE_LIMIT_WINDOW_SECONDS). */
   requestLimiter: RateLimiter;
+  leaderboards: LeaderboardService;
+  jobs: JobService;
+  /** Accounts online: held by this instance's subscription connections, counted over all. */
+  presence: PresenceService;
 }
 
 export function createServices(backends: Backends, logger: Logger): Services {
   const { config } = backends;
   const cache = new SharedCache(backends.cache, config.CACHE_TTL_SECONDS, logger);
+  const customers = new CustomerService(backends.documents, backends.counters);
+  const { realtime } = backends;
   return {
-    customers: new CustomerService(backends.documents, backends.counters),
+    customers,
     products: new ProductService(backends.documents, backends.counters),
     orders: new OrderService(backends.documents, logger),
     counters: backends.counters,
@@ -51,7 +60,21 @@ export function createServices(backends: Backends, logger: Logger): Services {
       durationSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
       whenStoreDown: 'memory',
     }),
+    leaderboards: new LeaderboardService(realtime.leaderboards, realtime.pubsub, logger),
+    jobs: new JobService(
+      realtime.jobs,
+      backends.documents,
+      customers,
+      { stepDelayMs: config.JOB_STEP_DELAY_MS },
+      logger,
+    ),
+    presence: new PresenceService(realtime.presence, config.PRESENCE_TTL_SECONDS, logger),
   };
+}
+
+/** Stops what the services run in the background (job feeds, presence refresh); before backends.close(). */
+export async function closeServices(services: Services): Promise<void> {
+  await Promise.all([services.jobs.close(), services.presence.close()]);
 }
 
 /**

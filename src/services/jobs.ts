@@ -1,0 +1,220 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import {
+  type DocumentStore,
+  type JobChange,
+  type JobQueue,
+  type JobRecord,
+  PermanentJobError,
+  type QueueCounts,
+  type RunningJob,
+  type StoredDoc,
+} from '../datasources/ports.js';
+import { BadInputError, NotFoundError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { EventQueue } from '../pubsub/event-queue.js';
+import { LocalPubSub } from '../pubsub/local.js';
+import type { EventStream } from '../pubsub/topics.js';
+import type { CustomerService } from './customers.js';
+import { newId } from './ids.js';
+import { email, parseInput, text } from './validation.js';
+
+/** Each job type's payload, checked at enqueue. */
+const PAYLOADS = {
+  generate_report: z.object({ report: z.literal('customersByCity') }).strict(),
+  send_email: z
+    .object({ to: email, subject: text(200), body: z.string().max(100_000, 'at most 100000 characters') })
+    .strict(),
+} as const;
+
+type JobType = keyof typeof PAYLOADS;
+
+/** What a send_email job carries: the payload and the message id chosen at enqueue, so a re-run stores it once. */
+const emailJob = PAYLOADS.send_email.extend({ messageId: z.string() });
+
+export interface OutboxMessage extends StoredDoc {
+  to: string;
+  subject: string;
+  body: string;
+  jobId: string;
+  storedAt: Date;
+}
+
+export const OUTBOX = 'outbox';
+
+function isJobType(type: string): type is JobType {
+  return Object.hasOwn(PAYLOADS, type);
+}
+
+function isFinal(job: JobRecord): boolean {
+  return job.status === 'COMPLETED' || job.status === 'FAILED';
+}
+
+/** A job's state as a subscriber sees it change. */
+function sameState(a: JobRecord, b: JobRecord): boolean {
+  return a.status === b.status && a.progress === b.progress && a.attempts === b.attempts;
+}
+
+export class JobService {
+  /** Local fan-out of the queue's change feed, one channel per job id. */
+  readonly #changes = new LocalPubSub();
+  #feed: Promise<() => void> | null = null;
+
+  constructor(
+    private readonly queue: JobQueue,
+    private readonly documents: DocumentStore,
+    private readonly customers: CustomerService,
+    private readonly options: { stepDelayMs: number },
+    private readonly logger: Logger,
+  ) {}
+
+  async enqueue(type: string, payload: unknown): Promise<JobRecord> {
+    if (!isJobType(type)) {
+      throw new BadInputError(`unknown job type; one of ${Object.keys(PAYLOADS).join(', ')}`, 'type');
+    }
+    const data = parseInput(PAYLOADS[type], payload ?? {}, 'payload');
+    return this.queue.enqueue(type, type === 'send_email' ? { ...data, messageId: newId() } : data);
+  }
+
+  /** `null` for an id that names no job (or one expired after 24 h). */
+  get(id: string): Promise<JobRecord | null> {
+    return /^[A-Za-z0-9_-]{1,64}$/.test(id) ? this.queue.get(id) : Promise.resolve(null);
+  }
+
+  counts(): Promise<QueueCounts> {
+    return this.queue.counts();
+  }
+
+  /**
+   * The job's current state, then each change until it finishes. Listening starts before the
+   * state is read, so no change falls between the two; a finished job gives its final state once.
+   */
+  async watch(id: string): Promise<EventStream<JobRecord>> {
+    this.#feed ??= this.queue
+      .onChange((change) => this.#forward(change))
+      .catch((error: unknown) => {
+        this.#feed = null;
+        throw error;
+      });
+    await this.#feed;
+    const changes = await this.#changes.subscribe('jobUpdated', id);
+    let first: JobRecord | null;
+    try {
+      first = await this.get(id);
+    } catch (error) {
+      await changes.return();
+      throw error;
+    }
+    if (first === null) {
+      await changes.return();
+      throw new NotFoundError('no job with this id', { field: 'id' });
+    }
+    const out = new EventQueue<JobRecord>(() => void changes.return());
+    out.push(first);
+    if (isFinal(first)) out.end();
+    else void this.#follow(first, changes, out);
+    return out;
+  }
+
+  /** Open `jobUpdated` streams, for leak checks. */
+  get watchers(): number {
+    return this.#changes.stats().listeners;
+  }
+
+  /** Runs one job: what `npm run worker` and the in-process workers execute. */
+  readonly process = async (job: RunningJob): Promise<unknown> => {
+    switch (job.type) {
+      case 'generate_report':
+        return this.#report(job);
+      case 'send_email':
+        return this.#sendEmail(job);
+      default:
+        throw new PermanentJobError(`unknown job type ${job.type}`);
+    }
+  };
+
+  async close(): Promise<void> {
+    const feed = this.#feed;
+    this.#feed = null;
+    await this.#changes.close();
+    if (feed !== null) (await feed.catch(() => () => undefined))();
+  }
+
+  #forward(change: JobChange): void {
+    if (this.#changes.listening('jobUpdated', change.id))
+      void this.#changes.publish('jobUpdated', change.id, change);
+  }
+
+  async #follow(
+    first: JobRecord,
+    changes: EventStream<JobChange>,
+    out: EventQueue<JobRecord>,
+  ): Promise<void> {
+    let last = first;
+    try {
+      for (let next = await changes.next(); next.done !== true; next = await changes.next()) {
+        const change = next.value;
+        let now: JobRecord | null;
+        if (change.status === undefined && change.progress !== undefined) {
+          now = { ...last, progress: change.progress };
+        } else {
+          const read = await this.get(first.id);
+          // The event says what happened; the read fills in attempts and times.
+          now = read === null ? null : settle({ ...read, ...definedOf(change) });
+        }
+        if (now === null) break;
+        if (sameState(now, last)) continue;
+        out.push(now);
+        last = now;
+        if (isFinal(now)) break;
+      }
+      out.end();
+    } catch (error) {
+      out.end(error);
+    }
+  }
+
+  async #step(job: RunningJob, percent: number): Promise<void> {
+    await job.progress(percent);
+    if (this.options.stepDelayMs > 0) await sleep(this.options.stepDelayMs);
+  }
+
+  async #report(job: RunningJob): Promise<unknown> {
+    await this.#step(job, 10);
+    const rows = await this.customers.statsByCity();
+    await this.#step(job, 100);
+    return { rows };
+  }
+
+  async #sendEmail(job: RunningJob): Promise<unknown> {
+    const message = emailJob.safeParse(job.payload);
+    if (!message.success) throw new PermanentJobError('malformed send_email payload');
+    const { to, subject, body, messageId } = message.data;
+    // RFC 2606 reserves .invalid: such an address can never be delivered, so retrying is pointless.
+    if (to.toLowerCase().endsWith('.invalid')) throw new PermanentJobError(`cannot deliver to ${to}`);
+    await this.#step(job, 10);
+    await this.documents
+      .collection<OutboxMessage>(OUTBOX)
+      .findOneAndUpdate(
+        { _id: messageId },
+        { $set: { to, subject, body, jobId: job.id, storedAt: new Date() } },
+        { upsert: true },
+      );
+    await this.#step(job, 100);
+    this.logger.info({ jobId: job.id, messageId }, 'email stored in the outbox');
+    return { messageId };
+  }
+}
+
+function definedOf(change: JobChange): Partial<JobRecord> {
+  return Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined));
+}
+
+/** Result only when completed, error only when failed or waiting for a retry. */
+function settle(job: JobRecord): JobRecord {
+  return {
+    ...job,
+    result: job.status === 'COMPLETED' ? job.result : null,
+    error: job.status === 'FAILED' || job.status === 'DELAYED' ? job.error : null,
+  };
+}
