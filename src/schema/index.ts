@@ -2,6 +2,8 @@ import { lexicographicSortSchema } from 'graphql';
 import '../resolvers/index.js';
 import { builder } from './builder.js';
 import './customer.js';
+import './job.js';
+import './leaderboard.js';
 import './order.js';
 import './product.js';
 

@@ -1,0 +1,43 @@
+import type { QueueCounts as CountsShape, JobRecord } from '../datasources/ports.js';
+import { builder } from './builder.js';
+
+export const JobStatus = builder.enumType('JobStatus', {
+  values: {
+    QUEUED: { description: 'Waiting for a worker.' },
+    ACTIVE: { description: 'A worker is running it.' },
+    COMPLETED: { description: 'Done; `result` holds what it produced.' },
+    FAILED: { description: 'Given up; `error` says why.' },
+    DELAYED: { description: 'Failed for a passing reason; waiting for a retry.' },
+  } as const,
+});
+
+export const Job = builder.objectRef<JobRecord>('Job').implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    type: t.exposeString('type'),
+    status: t.field({ type: JobStatus, resolve: (job) => job.status }),
+    attempts: t.exposeInt('attempts', { description: 'Attempts started so far.' }),
+    progress: t.int({ description: 'Percent done, 0 to 100.', resolve: (job) => Math.round(job.progress) }),
+    result: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'What the job produced, once COMPLETED.',
+      resolve: (job) => job.result,
+    }),
+    error: t.exposeString('error', { nullable: true, description: 'Why the last attempt failed.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
+    finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+export const QueueCounts = builder.objectRef<CountsShape>('QueueCounts').implement({
+  description: 'Jobs by state.',
+  fields: (t) => ({
+    waiting: t.exposeInt('waiting'),
+    active: t.exposeInt('active'),
+    completed: t.exposeInt('completed'),
+    failed: t.exposeInt('failed'),
+    delayed: t.exposeInt('delayed'),
+  }),
+});

@@ -1,0 +1,59 @@
+import type {
+  LeaderboardChange as ChangeShape,
+  LeaderboardEntry as EntryShape,
+} from '../datasources/ports.js';
+import { builder } from './builder.js';
+
+export const LeaderboardEntry = builder.objectRef<EntryShape>('LeaderboardEntry').implement({
+  fields: (t) => ({
+    player: t.exposeString('player'),
+    score: t.exposeFloat('score'),
+    rank: t.exposeInt('rank', { description: '1 + the number of players with a strictly higher score.' }),
+  }),
+});
+
+export const LeaderboardChange = builder.objectRef<ChangeShape>('LeaderboardChange').implement({
+  description: 'One change to a board, with the ranks before and after it.',
+  fields: (t) => ({
+    board: t.exposeString('board'),
+    player: t.exposeString('player'),
+    score: t.exposeFloat('score', { description: 'The score after the change.' }),
+    rank: t.exposeInt('rank', { description: 'The rank after the change.' }),
+    previousRank: t.exposeInt('previousRank', {
+      nullable: true,
+      description: 'The rank before the change; null for a player new to the board.',
+    }),
+  }),
+});
+
+/** A board, named by the `leaderboard(board)` field that returns it. */
+export const Leaderboard = builder.objectRef<{ board: string }>('Leaderboard').implement({
+  fields: (t) => ({
+    board: t.exposeString('board'),
+    size: t.int({
+      description: 'Players on the board.',
+      resolve: ({ board }, _args, ctx) => ctx.services.leaderboards.size(board),
+    }),
+    top: t.field({
+      type: [LeaderboardEntry],
+      description: 'By score, highest first; `first` at most 100.',
+      args: { first: t.arg.int({ required: true }) },
+      resolve: ({ board }, { first }, ctx) => ctx.services.leaderboards.top({ board, first }),
+    }),
+    entry: t.field({
+      type: LeaderboardEntry,
+      nullable: true,
+      description: '`null` for a player not on the board.',
+      args: { player: t.arg.string({ required: true }) },
+      resolve: ({ board }, { player }, ctx) => ctx.services.leaderboards.entry({ board, player }),
+    }),
+    around: t.field({
+      type: [LeaderboardEntry],
+      description:
+        'The player and up to `radius` (at most 50) neighbours each side, in board order; empty when absent.',
+      args: { player: t.arg.string({ required: true }), radius: t.arg.int({ required: true }) },
+      resolve: ({ board }, { player, radius }, ctx) =>
+        ctx.services.leaderboards.around({ board, player, radius }),
+    }),
+  }),
+});
