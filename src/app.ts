@@ -3,6 +3,9 @@ import { type Context, createContext } from './context.js';
 import type { Logger } from './logger.js';
 import { createMaskError } from './mask-error.js';
 import { hardeningPlugins } from './plugins/use-hardening.js';
+import { type MetricSources, metricsPlugins } from './plugins/use-metrics.js';
+import { type ReadinessChecks, useReadiness } from './plugins/use-readiness.js';
+import { useRequestLog } from './plugins/use-request-log.js';
 import { schema } from './schema/index.js';
 import type { Services } from './services/index.js';
 
@@ -15,6 +18,10 @@ export interface AppDeps {
   introspection?: boolean;
   /** Origins allowed by CORS; empty or absent: no cross-origin access. */
   corsOrigins?: readonly string[];
+  /** Probes for `GET /ready`, one per backend in use. */
+  readiness?: ReadinessChecks;
+  /** Live figures for `GET /metrics`. */
+  metrics?: MetricSources;
 }
 
 export type App = YogaServerInstance<Record<string, never>, Context>;
@@ -33,7 +40,12 @@ export function createApp(deps: AppDeps): App {
       deps.corsOrigins && deps.corsOrigins.length > 0
         ? { origin: [...deps.corsOrigins], credentials: true }
         : false,
-    plugins: [...hardeningPlugins({ introspection: deps.introspection ?? true })],
+    plugins: [
+      useRequestLog(deps.logger),
+      useReadiness(deps.readiness ?? {}),
+      ...metricsPlugins(deps.metrics ?? {}),
+      ...hardeningPlugins({ introspection: deps.introspection ?? true }),
+    ],
     logging: {
       debug: (...args) => deps.logger.debug({ args }, 'yoga'),
       info: (...args) => deps.logger.info({ args }, 'yoga'),

@@ -6,8 +6,11 @@ export type Logger = pino.Logger;
  * Structured JSON logs. Secrets are redacted by path wherever they appear in a log object,
  * so a careless `log.info({ input })` still cannot leak a password or token.
  */
-export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({
+export function createLogger(
+  level: string = process.env.LOG_LEVEL ?? 'info',
+  destination?: pino.DestinationStream,
+): Logger {
+  const options: pino.LoggerOptions = {
     level,
     redact: {
       paths: [
@@ -21,5 +24,6 @@ export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info'): L
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination === undefined ? pino(options) : pino(options, destination);
 }

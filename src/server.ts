@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { type Backends, createBackends } from './datasources/index.js';
 import type { StoredDoc } from './datasources/ports.js';
 import type { Logger } from './logger.js';
+import type { ReadinessChecks } from './plugins/use-readiness.js';
 import { loadDemoData } from './seed/load-demo.js';
 import { createServices, ensureIndexes, type Services } from './services/index.js';
 
@@ -25,6 +26,15 @@ async function seedFirstStart(backends: Backends, services: Services, logger: Lo
   logger.info(loaded, 'demo data loaded');
 }
 
+/** One probe per backend in use, for `GET /ready`. */
+function readinessChecks(backends: Backends): ReadinessChecks {
+  const { redis } = backends;
+  return {
+    documents: () => backends.documents.ping(),
+    ...(redis === null ? {} : { redis: async () => void (await redis.ping()) }),
+  };
+}
+
 /** config -> backends -> services -> app -> listening HTTP server. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const backends = await createBackends(config, logger);
@@ -40,6 +50,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     graphiql: config.GRAPHIQL === undefined ? !production : config.GRAPHIQL === 'true',
     introspection: !production,
     corsOrigins: config.CORS_ORIGINS,
+    readiness: readinessChecks(backends),
+    metrics: { cache: () => backends.cache.stats() },
   });
   const server: Server = createServer((req, res) => {
     // A body must declare its length, so the size limit is checked before anything is read.
