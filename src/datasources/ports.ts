@@ -54,6 +54,13 @@ export interface DocumentCollection<T extends StoredDoc> {
   ensureIndexes(indexes: readonly IndexSpec[]): Promise<void>;
   /** Removes every document (tests, restore with --drop). */
   clear(): Promise<void>;
+  /**
+   * Every document in `_id` order, read in batches of `batchSize` (each a bounded query), so a
+   * backup's memory stays flat whatever the collection's size.
+   */
+  scan(batchSize?: number): AsyncIterable<T>;
+  /** Inserts many documents in one round trip; a duplicate throws DuplicateKeyError. */
+  insertMany(docs: readonly T[]): Promise<void>;
 }
 
 export interface StoreStats {
@@ -69,6 +76,8 @@ export interface DocumentStore {
   stats(): Promise<StoreStats>;
   /** Resolves when the store answers; throws otherwise. */
   ping(): Promise<void>;
+  /** The names of the collections that hold documents, sorted. */
+  collectionNames(): Promise<string[]>;
   close(): Promise<void>;
 }
 

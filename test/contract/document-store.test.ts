@@ -159,6 +159,25 @@ function documentStoreSuite(name: string, make: () => Promise<DocumentStore>, ca
       ]);
     });
 
+    it('scans every document in id order, across batch boundaries', async () => {
+      const seen: string[] = [];
+      for await (const doc of people$.scan(2)) seen.push(doc._id);
+      expect(seen).toEqual(['a1', 'a2', 'a3', 'a4', 'a5']);
+      const again: Person[] = [];
+      for await (const doc of people$.scan()) again.push(doc);
+      expect(again[1]).toEqual(people[1]);
+    });
+
+    it('inserts many at once, refuses a duplicate, and lists the collections that hold documents', async () => {
+      const name = uniqueName('many');
+      const many = store.collection<Person>(name);
+      await many.insertMany(people.map((p) => ({ ...p, _id: `m${p._id}` })));
+      expect(await many.count({})).toBe(5);
+      await expect(many.insertMany([{ ...people[0], _id: 'ma1' } as Person])).rejects.toBeInstanceOf(DuplicateKeyError);
+      expect(await store.collectionNames()).toContain(name);
+      await many.clear();
+    });
+
     it('reports stats', async () => {
       const stats = await store.stats();
       expect(stats.objects).toBeGreaterThanOrEqual(5);

@@ -143,6 +143,22 @@ export class MemoryCollection<T extends StoredDoc> implements DocumentCollection
     }
   }
 
+  async *scan(batchSize = 1000): AsyncIterable<T> {
+    const ids = [...this.docs.keys()].sort();
+    for (let i = 0; i < ids.length; i += batchSize) {
+      for (const id of ids.slice(i, i + batchSize)) {
+        const doc = this.docs.get(id);
+        if (doc !== undefined) yield structuredClone(doc);
+      }
+      // Lets other requests run between batches, as a cursor's round trips would.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  async insertMany(docs: readonly T[]): Promise<void> {
+    for (const doc of docs) await this.insertOne(doc);
+  }
+
   async clear(): Promise<void> {
     this.docs.clear();
     for (const { keys } of this.unique.values()) keys.clear();

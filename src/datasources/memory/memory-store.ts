@@ -75,6 +75,13 @@ export class MemoryDocumentStore implements DocumentStore {
 
   async ping(): Promise<void> {}
 
+  async collectionNames(): Promise<string[]> {
+    return [...this.collections]
+      .filter(([, c]) => c.docs.size > 0)
+      .map(([name]) => name)
+      .sort();
+  }
+
   async close(): Promise<void> {
     if (this.journal !== null) {
       this.journal.compact();

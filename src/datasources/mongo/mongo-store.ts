@@ -99,6 +99,23 @@ class MongoCollection<T extends StoredDoc> implements DocumentCollection<T> {
     }
   }
 
+  async *scan(batchSize = 1000): AsyncIterable<T> {
+    let after: string | null = null;
+    for (;;) {
+      const filter: Filter = after === null ? {} : { _id: { $gt: after } };
+      const batch = await this.find(filter, { sort: [['_id', 1]], limit: batchSize });
+      yield* batch;
+      const last = batch.at(-1);
+      if (last === undefined || batch.length < batchSize) return;
+      after = last._id;
+    }
+  }
+
+  async insertMany(docs: readonly T[]): Promise<void> {
+    if (docs.length === 0) return;
+    await this.collection.insertMany([...docs], { ordered: true }).catch(rethrow);
+  }
+
   async clear(): Promise<void> {
     await this.collection.deleteMany({});
   }
@@ -143,6 +160,14 @@ export class MongoDocumentStore implements DocumentStore {
 
   async ping(): Promise<void> {
     await this.db.command({ ping: 1 });
+  }
+
+  async collectionNames(): Promise<string[]> {
+    const collections = await this.db.listCollections({}, { nameOnly: true }).toArray();
+    return collections
+      .map((c) => c.name)
+      .filter((name) => !name.startsWith('system.'))
+      .sort();
   }
 
   /** Drops the whole database (tests). */
