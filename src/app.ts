@@ -4,6 +4,7 @@ import type { Logger } from './logger.js';
 import { createMaskError } from './mask-error.js';
 import { hardeningPlugins } from './plugins/use-hardening.js';
 import { type MetricSources, metricsPlugins } from './plugins/use-metrics.js';
+import { useRateLimit } from './plugins/use-rate-limit.js';
 import { type ReadinessChecks, useReadiness } from './plugins/use-readiness.js';
 import { useRequestLog } from './plugins/use-request-log.js';
 import { schema } from './schema/index.js';
@@ -22,6 +23,8 @@ export interface AppDeps {
   readiness?: ReadinessChecks;
   /** Live figures for `GET /metrics`. */
   metrics?: MetricSources;
+  /** Rate-limit anonymous callers by the last `X-Forwarded-For` entry; default false (the socket). */
+  trustProxy?: boolean;
 }
 
 export type App = YogaServerInstance<Record<string, never>, Context>;
@@ -44,6 +47,8 @@ export function createApp(deps: AppDeps): App {
       useRequestLog(deps.logger),
       useReadiness(deps.readiness ?? {}),
       ...metricsPlugins(deps.metrics ?? {}),
+      // Before the others on /graphql: every request is authenticated and counted, even refused ones.
+      useRateLimit({ services: deps.services, endpoint: '/graphql', trustProxy: deps.trustProxy ?? false }),
       ...hardeningPlugins({ introspection: deps.introspection ?? true }),
     ],
     logging: {

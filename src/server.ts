@@ -52,6 +52,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     corsOrigins: config.CORS_ORIGINS,
     readiness: readinessChecks(backends),
     metrics: { cache: () => backends.cache.stats() },
+    trustProxy: config.TRUST_PROXY,
   });
   const server: Server = createServer((req, res) => {
     // A body must declare its length, so the size limit is checked before anything is read.

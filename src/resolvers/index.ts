@@ -1,4 +1,5 @@
 // Each file adds its root fields to the builder when imported.
+import './accounts.js';
 import './customers.js';
 import './jobs.js';
 import './leaderboards.js';

@@ -1,6 +1,7 @@
 import { lexicographicSortSchema } from 'graphql';
 import '../resolvers/index.js';
 import { builder } from './builder.js';
+import './account.js';
 import './customer.js';
 import './job.js';
 import './leaderboard.js';

@@ -1,9 +1,10 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { type ExecutionResult, print } from 'graphql';
+import { type DocumentNode, type ExecutionResult, print } from 'graphql';
 import { inject } from 'vitest';
 import { type App, createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { type Backends, createBackends } from '../../src/datasources/index.js';
+import type { Role } from '../../src/datasources/ports.js';
 import { createLogger } from '../../src/logger.js';
 import { createServices, ensureIndexes, type Services } from '../../src/services/index.js';
 import { uniqueName } from './names.js';
@@ -19,17 +20,38 @@ export interface TestApp {
     variables?: V,
     headers?: Record<string, string>,
   ): Promise<ExecutionResult<R>>;
+  /** Like `run`, but returns the HTTP response itself (status, headers). */
+  fetch<R, V>(
+    doc: TypedDocumentNode<R, V>,
+    variables?: V,
+    headers?: Record<string, string>,
+  ): Promise<Response>;
+  /**
+   * A new account with this role (default USER), signed in: returns the headers that carry its
+   * token, `{ authorization: 'Bearer …' }`, to pass to `run`.
+   */
+  signIn(role?: Role): Promise<Record<string, string>>;
   close(): Promise<void>;
 }
 
 export type BackendName = 'embedded' | 'mongodb';
 
-/** Environment for a backend: embedded in memory, or the run's FerretDB (a fresh database) and Redis. */
+/**
+ * Environment for a backend: embedded in memory, or the run's FerretDB (a fresh database) and
+ * Redis (a fresh key prefix). The request rate limit is out of the way unless `extra` sets one.
+ */
 export function envFor(name: BackendName, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const base: Record<string, string> = { DATA_DIR: ':memory:', SEED_DEMO_DATA: 'false', NODE_ENV: 'test' };
+  const base: Record<string, string> = {
+    DATA_DIR: ':memory:',
+    SEED_DEMO_DATA: 'false',
+    NODE_ENV: 'test',
+    RATE_LIMIT_POINTS: '1000000',
+  };
   if (name === 'mongodb') {
     base.MONGODB_URL = inject('mongodbUrl');
     base.MONGODB_DB = uniqueName('t');
+    base.REDIS_URL = inject('redisUrl');
+    base.REDIS_PREFIX = `${uniqueName('t')}:`;
   }
   return { ...base, ...extra };
 }
@@ -41,27 +63,49 @@ export async function makeApp(name: BackendName, extra: Record<string, string> =
   const services = createServices(backends, logger);
   await ensureIndexes(services);
   const app = createApp({ services, logger, graphiql: false });
+  const post = async (doc: DocumentNode, variables: unknown, headers: Record<string, string> = {}) =>
+    app.fetch('http://docgate.test/graphql', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json',
+        ...headers,
+      },
+      body: JSON.stringify({ query: print(doc), variables }),
+    });
   return {
     name,
     app,
     services,
     backends,
-    async run(doc, variables, headers = {}) {
-      const response = await app.fetch('http://docgate.test/graphql', {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/graphql-response+json',
-          ...headers,
-        },
-        body: JSON.stringify({ query: print(doc), variables }),
-      });
-      return (await response.json()) as ExecutionResult<never>;
+    async run(doc, variables, headers) {
+      return (await (await post(doc, variables, headers)).json()) as ExecutionResult<never>;
+    },
+    fetch: (doc, variables, headers) => post(doc, variables, headers),
+    async signIn(role = 'USER') {
+      const account = await services.accounts.create(
+        { email: `${uniqueName('user')}@example.test`, password: 'correct horse battery' },
+        role,
+      );
+      const { token } = await services.accounts.openSession(account);
+      return { authorization: `Bearer ${token}` };
     },
     async close() {
+      await deleteRedisKeys(backends);
       await backends.close();
     },
   };
+}
+
+/** Removes this app's keys (its REDIS_PREFIX) from a shared Redis, when it is reachable. */
+async function deleteRedisKeys({ redis, config }: Backends): Promise<void> {
+  if (redis === null || redis.status !== 'ready') return;
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.REDIS_PREFIX}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
 }
 
 /** Every backend a conformance suite runs against. */
