@@ -2,6 +2,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { type Context, createContext } from './context.js';
 import type { Logger } from './logger.js';
 import { createMaskError } from './mask-error.js';
+import { useFreshEventContext } from './plugins/use-fresh-event-context.js';
 import { hardeningPlugins } from './plugins/use-hardening.js';
 import { type MetricSources, metricsPlugins } from './plugins/use-metrics.js';
 import { useRateLimit } from './plugins/use-rate-limit.js';
@@ -50,6 +51,8 @@ export function createApp(deps: AppDeps): App {
       // Before the others on /graphql: every request is authenticated and counted, even refused ones.
       useRateLimit({ services: deps.services, endpoint: '/graphql', trustProxy: deps.trustProxy ?? false }),
       ...hardeningPlugins({ introspection: deps.introspection ?? true }),
+      // Each subscription event is executed with a fresh context (loaders, caller).
+      useFreshEventContext(),
     ],
     logging: {
       debug: (...args) => deps.logger.debug({ args }, 'yoga'),

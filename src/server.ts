@@ -7,13 +7,16 @@ import type { StoredDoc } from './datasources/ports.js';
 import type { Logger } from './logger.js';
 import type { ReadinessChecks } from './plugins/use-readiness.js';
 import { loadDemoData } from './seed/load-demo.js';
-import { createServices, ensureIndexes, type Services } from './services/index.js';
+import { closeServices, createServices, ensureIndexes, type Services } from './services/index.js';
+import { attachWebSocket, type WebSocketEndpoint } from './websocket.js';
 
 export interface RunningServer {
   url: string;
   port: number;
   services: Services;
   backends: Backends;
+  /** GraphQL over WebSocket on the same port and path. */
+  websocket: WebSocketEndpoint;
   close(): Promise<void>;
 }
 
@@ -25,6 +28,9 @@ async function seedFirstStart(backends: Backends, services: Services, logger: Lo
   await meta.findOneAndUpdate({ _id: 'demo-data' }, { $set: { at: new Date() } }, { upsert: true });
   logger.info(loaded, 'demo data loaded');
 }
+
+/** How long requests in flight (and SSE streams) may run on at shutdown. */
+const SHUTDOWN_GRACE_MS = 2000;
 
 /** One probe per backend in use, for `GET /ready`. */
 function readinessChecks(backends: Backends): ReadinessChecks {
@@ -64,6 +70,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     }
     void app(req, res);
   });
+  const websocket = attachWebSocket(server, app, services, logger);
+  // The embedded default always runs its workers here; on Redis, WORKERS_IN_PROCESS decides.
+  if (backends.redis === null || config.WORKERS_IN_PROCESS) services.jobs.work(config.WORKER_CONCURRENCY);
   server.requestTimeout = config.REQUEST_TIMEOUT_MS;
   server.headersTimeout = Math.min(config.REQUEST_TIMEOUT_MS, 10_000);
   await new Promise<void>((resolve, reject) => {
@@ -76,11 +85,19 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     port,
     services,
     backends,
+    websocket,
     async close() {
+      await websocket.close();
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        // Open SSE subscriptions never go idle: they are cut after a grace period.
+        const cut = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+        server.close(() => {
+          clearTimeout(cut);
+          resolve();
+        });
         server.closeIdleConnections();
       });
+      await closeServices(services);
       await backends.close();
     },
   };

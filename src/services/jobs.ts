@@ -9,6 +9,7 @@ import {
   type QueueCounts,
   type RunningJob,
   type StoredDoc,
+  type Workers,
 } from '../datasources/ports.js';
 import { BadInputError, NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -119,6 +120,11 @@ export class JobService {
   /** Open `jobUpdated` streams, for leak checks. */
   get watchers(): number {
     return this.#changes.stats().listeners;
+  }
+
+  /** Starts `concurrency` workers in this process (the gateway's own, or `npm run worker`). */
+  work(concurrency: number): Workers {
+    return this.queue.work(this.process, concurrency);
   }
 
   /** Runs one job: what `npm run worker` and the in-process workers execute. */

@@ -1,0 +1,108 @@
+import {
+  createSourceEventStream,
+  type ExecutionArgs,
+  type ExecutionResult,
+  execute,
+  GraphQLError,
+} from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { Context } from '../context.js';
+import { createLoaders } from '../datasources/loaders.js';
+import { AppError } from '../errors.js';
+
+type Events = AsyncIterator<unknown> & { return?: () => Promise<IteratorResult<unknown>> };
+
+function isEvents(value: unknown): value is Events {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/**
+ * The credential a subscription was opened with: the `Authorization` header of an SSE request,
+ * or the `authorization` of a WebSocket connection's payload.
+ */
+export function authorizationOf(context: object): string | null {
+  if ('request' in context && isRecord(context.request) && isRecord(context.request.headers)) {
+    const { headers } = context.request;
+    if (typeof headers.get === 'function') {
+      const value: unknown = headers.get('authorization');
+      if (typeof value === 'string') return value;
+    }
+  }
+  if ('connectionParams' in context && isRecord(context.connectionParams)) {
+    const value = context.connectionParams.authorization;
+    if (typeof value === 'string') return value;
+  }
+  return null;
+}
+
+/**
+ * A fresh context for one event: new loaders (nothing cached from an earlier event) and the
+ * caller authenticated again, so a session that ended meanwhile ends the stream (Pothos #1421:
+ * by default every event of a subscription shares the context it started with).
+ */
+async function eventContext(start: Context, authorization: string | null): Promise<Context> {
+  const caller = start.caller === null ? null : await start.services.accounts.authenticate(authorization);
+  return { ...start, loaders: createLoaders(start.services), caller };
+}
+
+/**
+ * Runs each subscription as graphql-js' own `subscribe` does (the source stream, then one
+ * execution per event), but executes every event with a context of its own, and keeps a
+ * signed-in subscriber online (presence) while its stream is open. `return()` reaches the
+ * source at once, so a client that leaves frees its listener immediately.
+ */
+export function useFreshEventContext(): Plugin<Context> {
+  return {
+    onSubscribe({ setSubscribeFn }) {
+      setSubscribeFn(async (args: ExecutionArgs) => {
+        const source = await createSourceEventStream(args);
+        if (!isEvents(source)) return source;
+        const start = args.contextValue as Context;
+        const authorization = authorizationOf(start);
+        const release =
+          start.caller === null ? () => undefined : start.services.presence.hold(start.caller.accountId);
+        let ended = false;
+        const end = async (): Promise<IteratorResult<ExecutionResult>> => {
+          if (!ended) {
+            ended = true;
+            release();
+            await source.return?.();
+          }
+          return { value: undefined, done: true };
+        };
+        const stream: AsyncIterableIterator<ExecutionResult> = {
+          async next() {
+            if (ended) return { value: undefined, done: true };
+            try {
+              const event = await source.next();
+              if (event.done === true) return end();
+              const contextValue = await eventContext(start, authorization);
+              return { value: await execute({ ...args, rootValue: event.value, contextValue }), done: false };
+            } catch (error) {
+              await end();
+              if (!(error instanceof AppError)) throw error;
+              // The source was lost or the access check failed: say so once (with its code), then end.
+              return {
+                value: { errors: [new GraphQLError(error.message, { originalError: error })] },
+                done: false,
+              };
+            }
+          },
+          return: end,
+          async throw(error: unknown) {
+            await end();
+            throw error;
+          },
+          [Symbol.asyncIterator]() {
+            return this;
+          },
+        };
+        return stream;
+      });
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import type { Server } from 'node:http';
+import { type ExecutionArgs, GraphQLError } from 'graphql';
+import { CloseCode, type OperationResult } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { App } from './app.js';
+import type { Caller } from './context.js';
+import { AppError, UnauthenticatedError } from './errors.js';
+import type { Logger } from './logger.js';
+import type { Services } from './services/index.js';
+
+/** What a connection keeps between its messages. */
+interface ConnectionState extends Record<PropertyKey, unknown> {
+  caller: Caller | null;
+  /** Ends this connection's hold on its account's presence. */
+  release: () => void;
+}
+
+/** Yoga's enveloped executors, passed to graphql-ws as the operation's root value (Yoga's recipe). */
+interface EnvelopedRoot {
+  execute(args: ExecutionArgs): OperationResult;
+  subscribe(args: ExecutionArgs): OperationResult;
+}
+
+function isEnvelopedRoot(value: unknown): value is EnvelopedRoot {
+  return typeof value === 'object' && value !== null && 'execute' in value && 'subscribe' in value;
+}
+
+function envelopedRoot(args: ExecutionArgs): EnvelopedRoot {
+  if (!isEnvelopedRoot(args.rootValue)) throw new Error('operation without its enveloped executor');
+  return args.rootValue;
+}
+
+export interface WebSocketEndpoint {
+  /** Open connections. */
+  readonly connections: number;
+  /** Closes every connection (1001 Going Away) and stops accepting new ones. */
+  close(): Promise<void>;
+}
+
+/**
+ * GraphQL over WebSocket (`graphql-transport-ws`) on `/graphql` of the HTTP server, through the
+ * same Yoga app (Yoga's documented graphql-ws integration), so plugins, masking and limits apply.
+ * The caller comes from the connection payload's `authorization`; an unknown, expired or
+ * malformed token closes the connection with 4401 Unauthorized before it is acknowledged.
+ */
+export function attachWebSocket(
+  server: Server,
+  app: App,
+  services: Services,
+  logger: Logger,
+): WebSocketEndpoint {
+  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const endpoint = useServer<Record<string, unknown> | undefined, ConnectionState>(
+    {
+      execute: (args) => envelopedRoot(args).execute(args),
+      subscribe: (args) => envelopedRoot(args).subscribe(args),
+      onConnect: async (ctx) => {
+        const authorization = ctx.connectionParams?.authorization;
+        try {
+          const caller = await services.accounts.authenticate(
+            typeof authorization === 'string' ? authorization : null,
+          );
+          ctx.extra.caller = caller;
+          ctx.extra.release = caller === null ? () => undefined : services.presence.hold(caller.accountId);
+          return true;
+        } catch (error) {
+          if (error instanceof UnauthenticatedError)
+            ctx.extra.socket.close(CloseCode.Unauthorized, 'Unauthorized');
+          else if (error instanceof AppError) ctx.extra.socket.close(1013, 'Try again later');
+          else throw error;
+          return false;
+        }
+      },
+      onClose: (ctx) => ctx.extra.release?.(),
+      onSubscribe: async (ctx, _id, params) => {
+        const enveloped = app.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params,
+        });
+        let document: ReturnType<typeof enveloped.parse>;
+        try {
+          document = enveloped.parse(params.query);
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError('could not parse the operation')];
+        }
+        const errors = enveloped.validate(enveloped.schema, document);
+        if (errors.length > 0) return errors;
+        const contextValue = { ...(await enveloped.contextFactory()), caller: ctx.extra.caller ?? null };
+        const root: EnvelopedRoot = { execute: enveloped.execute, subscribe: enveloped.subscribe };
+        return {
+          schema: enveloped.schema,
+          document,
+          operationName: params.operationName ?? null,
+          variableValues: params.variables ?? null,
+          contextValue,
+          rootValue: root,
+        };
+      },
+    },
+    wss,
+  );
+  wss.on('error', (err) => logger.error({ err }, 'WebSocket server error'));
+  return {
+    get connections() {
+      return wss.clients.size;
+    },
+    async close() {
+      await endpoint.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
