@@ -87,6 +87,12 @@ export interface Counters {
   increment(key: string): Promise<number>;
   /** Current values in key order, 0 for a key never incremented. */
   get(keys: readonly string[]): Promise<number[]>;
+  /** Every counter and its value, streamed (backups). */
+  entries(): AsyncIterable<readonly [key: string, value: number]>;
+  /** Sets counters to the given values (restores). */
+  set(entries: ReadonlyArray<readonly [key: string, value: number]>): Promise<void>;
+  /** Removes every counter (restore with --drop). */
+  clear(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -14,5 +14,17 @@ export class MemoryCounters implements Counters {
     return keys.map((k) => this.values.get(k) ?? 0);
   }
 
+  async *entries(): AsyncIterable<readonly [string, number]> {
+    yield* [...this.values];
+  }
+
+  async set(entries: ReadonlyArray<readonly [string, number]>): Promise<void> {
+    for (const [key, value] of entries) this.values.set(key, value);
+  }
+
+  async clear(): Promise<void> {
+    this.values.clear();
+  }
+
   async close(): Promise<void> {}
 }
