@@ -11,6 +11,7 @@ import {
 
 builder.queryFields((t) => ({
   customer: t.field({
+    authScopes: { user: true },
     type: Customer,
     nullable: true,
     description: '`null` for an id that names nothing, malformed ids included. Each read counts a view.',
@@ -24,6 +25,7 @@ builder.queryFields((t) => ({
     },
   }),
   customers: t.field({
+    authScopes: { user: true },
     type: CustomerConnection,
     args: {
       filter: t.arg({ type: CustomerFilter }),
@@ -39,6 +41,7 @@ builder.queryFields((t) => ({
       ),
   }),
   customerStatsByCity: t.field({
+    authScopes: { user: true },
     type: [CityStats],
     description: 'One row per city, by customers descending then city ascending.',
     resolve: (_root, _args, ctx) => ctx.services.customers.statsByCity(),
@@ -47,11 +50,13 @@ builder.queryFields((t) => ({
 
 builder.mutationFields((t) => ({
   createCustomer: t.field({
+    authScopes: { user: true },
     type: Customer,
     args: { input: t.arg({ type: CreateCustomerInput, required: true }) },
     resolve: (_root, { input }, ctx) => ctx.services.customers.create(input),
   }),
   updateCustomer: t.field({
+    authScopes: { user: true },
     type: Customer,
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateCustomerInput, required: true }) },
     resolve: async (_root, { id, input }, ctx) => {
@@ -61,6 +66,7 @@ builder.mutationFields((t) => ({
     },
   }),
   deleteCustomer: t.boolean({
+    authScopes: { admin: true },
     description:
       '`true` when a customer was deleted, `false` when there was none; CONFLICT when it has orders.',
     args: { id: t.arg.id({ required: true }) },

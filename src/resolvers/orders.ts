@@ -3,6 +3,7 @@ import { Order, OrderConnection, OrderFilter, PlaceOrderInput } from '../schema/
 
 builder.queryFields((t) => ({
   orders: t.field({
+    authScopes: { user: true },
     type: OrderConnection,
     description: 'Newest first.',
     args: { filter: t.arg({ type: OrderFilter }), first: t.arg.int(), after: t.arg.string() },
@@ -16,6 +17,7 @@ builder.queryFields((t) => ({
 
 builder.mutationFields((t) => ({
   placeOrder: t.field({
+    authScopes: { user: true },
     type: Order,
     description: 'Takes the stock of every item or none: an order that cannot be served whole is CONFLICT.',
     args: { input: t.arg({ type: PlaceOrderInput, required: true }) },

@@ -13,6 +13,7 @@ builder.queryFields((t) => ({
 
 builder.mutationFields((t) => ({
   createProduct: t.field({
+    authScopes: { admin: true },
     type: Product,
     args: { input: t.arg({ type: CreateProductInput, required: true }) },
     resolve: (_root, { input }, ctx) => ctx.services.products.create(input),

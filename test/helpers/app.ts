@@ -14,7 +14,10 @@ export interface TestApp {
   app: App;
   services: Services;
   backends: Backends;
-  /** Runs an operation through the app (`app.fetch`, no port) and returns the parsed result. */
+  /**
+   * Runs an operation through the app (`app.fetch`, no port) and returns the parsed result.
+   * Without `headers`, as the `signedInAs` account when there is one, else anonymously.
+   */
   run<R, V>(
     doc: TypedDocumentNode<R, V>,
     variables?: V,
@@ -56,14 +59,27 @@ export function envFor(name: BackendName, extra: Record<string, string> = {}): N
   return { ...base, ...extra };
 }
 
-export async function makeApp(name: BackendName, extra: Record<string, string> = {}): Promise<TestApp> {
+export interface MakeAppOptions {
+  /**
+   * Sign in an account with this role once, and send its token with every `run`/`fetch` that
+   * passes no headers of its own (pass `{}` to call anonymously).
+   */
+  signedInAs?: Role;
+}
+
+export async function makeApp(
+  name: BackendName,
+  extra: Record<string, string> = {},
+  options: MakeAppOptions = {},
+): Promise<TestApp> {
   const config = loadConfig(envFor(name, extra));
   const logger = createLogger('silent');
   const backends = await createBackends(config, logger);
   const services = createServices(backends, logger);
   await ensureIndexes(services);
   const app = createApp({ services, logger, graphiql: false });
-  const post = async (doc: DocumentNode, variables: unknown, headers: Record<string, string> = {}) =>
+  let signedIn: Record<string, string> = {};
+  const post = async (doc: DocumentNode, variables: unknown, headers: Record<string, string> = signedIn) =>
     app.fetch('http://docgate.test/graphql', {
       method: 'POST',
       headers: {
@@ -73,6 +89,15 @@ export async function makeApp(name: BackendName, extra: Record<string, string> =
       },
       body: JSON.stringify({ query: print(doc), variables }),
     });
+  const signIn = async (role: Role = 'USER') => {
+    const account = await services.accounts.create(
+      { email: `${uniqueName('user')}@example.test`, password: 'correct horse battery' },
+      role,
+    );
+    const { token } = await services.accounts.openSession(account);
+    return { authorization: `Bearer ${token}` };
+  };
+  if (options.signedInAs !== undefined) signedIn = await signIn(options.signedInAs);
   return {
     name,
     app,
@@ -82,14 +107,7 @@ export async function makeApp(name: BackendName, extra: Record<string, string> =
       return (await (await post(doc, variables, headers)).json()) as ExecutionResult<never>;
     },
     fetch: (doc, variables, headers) => post(doc, variables, headers),
-    async signIn(role = 'USER') {
-      const account = await services.accounts.create(
-        { email: `${uniqueName('user')}@example.test`, password: 'correct horse battery' },
-        role,
-      );
-      const { token } = await services.accounts.openSession(account);
-      return { authorization: `Bearer ${token}` };
-    },
+    signIn,
     async close() {
       await deleteRedisKeys(backends);
       await backends.close();
