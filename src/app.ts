@@ -1,3 +1,4 @@
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { type Context, createContext } from './context.js';
 import type { Logger } from './logger.js';
@@ -37,6 +38,8 @@ export function createApp(deps: AppDeps): App {
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
+    // Rendered with its assets inlined: no CDN, so GraphiQL works offline and under a strict CSP.
+    renderGraphiQL,
     graphiql: deps.graphiql ? { title: 'docgate', defaultQuery: DEFAULT_QUERY } : false,
     maskedErrors: { maskError: createMaskError(deps.logger) },
     batching: false,
