@@ -26,6 +26,7 @@ import {
 } from './filters.js';
 import { isId, newId } from './ids.js';
 import { type Page, type PageArgs, paginate } from './pagination.js';
+import type { SharedCache } from './shared-cache.js';
 import { email, parseInput, text } from './validation.js';
 
 export interface Address {
@@ -198,6 +199,7 @@ export class CustomerService {
   constructor(
     store: DocumentStore,
     private readonly counters: Counters,
+    private readonly cache: SharedCache,
   ) {
     this.customers = store.collection<CustomerDoc>(CUSTOMERS);
   }
@@ -249,6 +251,7 @@ export class CustomerService {
         : await this.customers.findOneAndUpdate({ _id: id }, update).catch(conflictOnDuplicate)
       : null;
     if (found === null) throw new NotFoundError('no customer with this id', { field: 'id' });
+    if (Object.keys(update).length > 0) await this.cache.invalidate(CUSTOMERS, [id]);
     return toCustomer(found);
   }
 
@@ -257,14 +260,19 @@ export class CustomerService {
     if (!isId(id)) return false;
     if (await hasOrders(id))
       throw new ConflictError('this customer has orders and cannot be deleted', { field: 'id' });
-    return this.customers.deleteOne({ _id: id });
+    const deleted = await this.customers.deleteOne({ _id: id });
+    await this.cache.invalidate(CUSTOMERS, [id]);
+    return deleted;
   }
 
-  /** Batch read for loaders: results in key order, null for a missing id. */
+  /** Batch read for loaders, through the shared cache: results in key order, null for a missing id. */
   async byIds(ids: readonly string[]): Promise<Array<Customer | null>> {
-    const valid = ids.filter(isId);
-    const docs = valid.length === 0 ? [] : await this.customers.find({ _id: { $in: [...new Set(valid)] } });
-    const byId = new Map(docs.map((d) => [d._id, toCustomer(d)]));
+    const byId = await this.cache.byIds(
+      CUSTOMERS,
+      ids.filter(isId),
+      async (missing) => (await this.customers.find({ _id: { $in: missing } })).map(toCustomer),
+      (customer) => customer.id,
+    );
     return ids.map((id) => byId.get(id) ?? null);
   }
 

@@ -30,12 +30,12 @@ export interface Services {
 export function createServices(backends: Backends, logger: Logger): Services {
   const { config } = backends;
   const cache = new SharedCache(backends.cache, config.CACHE_TTL_SECONDS, logger);
-  const customers = new CustomerService(backends.documents, backends.counters);
+  const customers = new CustomerService(backends.documents, backends.counters, cache);
   const { realtime } = backends;
   return {
     customers,
-    products: new ProductService(backends.documents, backends.counters),
-    orders: new OrderService(backends.documents, logger),
+    products: new ProductService(backends.documents, backends.counters, cache),
+    orders: new OrderService(backends.documents, logger, cache),
     counters: backends.counters,
     accounts: new AccountService(
       backends.documents,

@@ -7,6 +7,7 @@ import { allOf } from './filters.js';
 import { isId, newId } from './ids.js';
 import { encodeCursor, type Page, type PageArgs, pageSize, paginate } from './pagination.js';
 import { PRODUCTS, type ProductDoc } from './products.js';
+import type { SharedCache } from './shared-cache.js';
 import { id, parseInput } from './validation.js';
 
 export interface OrderItem {
@@ -101,6 +102,7 @@ export class OrderService {
   constructor(
     store: DocumentStore,
     private readonly logger: Logger,
+    private readonly cache: SharedCache,
   ) {
     this.orders = store.collection<OrderDoc>(ORDERS);
     this.products = store.collection<ProductDoc>(PRODUCTS);
@@ -132,6 +134,7 @@ export class OrderService {
    * Places an order without multi-document transactions: each item's stock is taken with a
    * conditional decrement (`stock >= quantity`), and when a later item cannot be served the
    * items already taken are given back, so stock never goes below zero and no order half-applies.
+   * Every product whose stock moved leaves the shared cache before the answer, order or not.
    */
   async place(raw: PlaceOrderInput): Promise<Order> {
     const input = parseInput(placeInput, raw, 'input');
@@ -163,6 +166,11 @@ export class OrderService {
     } catch (error) {
       await this.giveBack(taken);
       throw error;
+    } finally {
+      await this.cache.invalidate(
+        PRODUCTS,
+        taken.map((i) => i.productId),
+      );
     }
   }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Counters, DocumentCollection, DocumentStore, StoredDoc } from '../datasources/ports.js';
 import { NotFoundError } from '../errors.js';
 import { isId, newId } from './ids.js';
+import type { SharedCache } from './shared-cache.js';
 import { parseInput, text } from './validation.js';
 
 export interface Product {
@@ -41,6 +42,7 @@ export class ProductService {
   constructor(
     store: DocumentStore,
     private readonly counters: Counters,
+    private readonly cache: SharedCache,
   ) {
     this.products = store.collection<ProductDoc>(PRODUCTS);
   }
@@ -59,10 +61,14 @@ export class ProductService {
     return toProduct(doc);
   }
 
+  /** Batch read for loaders, through the shared cache: results in key order, null for a missing id. */
   async byIds(ids: readonly string[]): Promise<Array<Product | null>> {
-    const valid = ids.filter(isId);
-    const docs = valid.length === 0 ? [] : await this.products.find({ _id: { $in: [...new Set(valid)] } });
-    const byId = new Map(docs.map((d) => [d._id, toProduct(d)]));
+    const byId = await this.cache.byIds(
+      PRODUCTS,
+      ids.filter(isId),
+      async (missing) => (await this.products.find({ _id: { $in: missing } })).map(toProduct),
+      (product) => product.id,
+    );
     return ids.map((id) => byId.get(id) ?? null);
   }
 

@@ -5,7 +5,7 @@ import { type App, createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { type Backends, createBackends } from '../../src/datasources/index.js';
 import type { Role } from '../../src/datasources/ports.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { createServices, ensureIndexes, type Services } from '../../src/services/index.js';
 import { uniqueName } from './names.js';
 
@@ -65,6 +65,8 @@ export interface MakeAppOptions {
    * passes no headers of its own (pass `{}` to call anonymously).
    */
   signedInAs?: Role;
+  /** Where the app logs; default silent. */
+  logger?: Logger;
 }
 
 export async function makeApp(
@@ -73,7 +75,7 @@ export async function makeApp(
   options: MakeAppOptions = {},
 ): Promise<TestApp> {
   const config = loadConfig(envFor(name, extra));
-  const logger = createLogger('silent');
+  const logger = options.logger ?? createLogger('silent');
   const backends = await createBackends(config, logger);
   const services = createServices(backends, logger);
   await ensureIndexes(services);

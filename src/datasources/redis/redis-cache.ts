@@ -2,6 +2,8 @@ import type { Redis } from 'ioredis';
 import type { CacheRead, CacheStats, DocumentCache } from '../ports.js';
 import { execResults, redisCall } from './redis-errors.js';
 
+/** A cache slower than this is no help: the read goes to the store instead. */
+const DEADLINE_MS = 250;
 /** Versions outlive any read in flight by far; they only need to expire eventually. */
 const VERSION_TTL_SECONDS = 86_400;
 
@@ -43,8 +45,10 @@ export class RedisDocumentCache implements DocumentCache {
 
   async getMany(keys: readonly string[]): Promise<CacheRead[]> {
     if (keys.length === 0) return [];
-    const replies = await redisCall('the shared cache', () =>
-      this.redis.mget(...keys.map((k) => this.valueKey(k)), ...keys.map((k) => this.versionKey(k))),
+    const replies = await redisCall(
+      'the shared cache',
+      () => this.redis.mget(...keys.map((k) => this.valueKey(k)), ...keys.map((k) => this.versionKey(k))),
+      DEADLINE_MS,
     );
     return keys.map((_key, i) => {
       const value = replies[i] ?? null;
@@ -61,8 +65,10 @@ export class RedisDocumentCache implements DocumentCache {
     if (entries.length === 0) return;
     const keys = entries.flatMap((e) => [this.valueKey(e.key), this.versionKey(e.key)]);
     const args = entries.flatMap((e) => [e.value, e.version]);
-    await redisCall('the shared cache', () =>
-      this.redis.eval(SET_IF_UNCHANGED, keys.length, ...keys, String(ttlSeconds), ...args),
+    await redisCall(
+      'the shared cache',
+      () => this.redis.eval(SET_IF_UNCHANGED, keys.length, ...keys, String(ttlSeconds), ...args),
+      DEADLINE_MS,
     );
   }
 
@@ -71,6 +77,7 @@ export class RedisDocumentCache implements DocumentCache {
     const multi = this.redis.multi().del(...keys.map((k) => this.valueKey(k)));
     for (const key of keys)
       multi.incr(this.versionKey(key)).expire(this.versionKey(key), VERSION_TTL_SECONDS);
+    // No deadline here: an invalidation that is slow must still be known to have landed.
     await redisCall('the shared cache', async () => execResults(await multi.exec()));
   }
 

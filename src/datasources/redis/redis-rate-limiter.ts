@@ -6,6 +6,9 @@ import { OutageLog } from '../outage-log.js';
 import type { RateLimiter, RateLimiterFactory } from '../ports.js';
 import { redisCall } from './redis-errors.js';
 
+/** A limiter that has not answered by then counts as down (every request waits for it). */
+const DEADLINE_MS = 500;
+
 /**
  * Limiters on Redis (rate-limiter-flexible's atomic Lua INCR + EXPIRE, shared by every instance).
  * When Redis does not answer, a `memory` limiter counts in this process and says so in the log;
@@ -31,9 +34,9 @@ export function createRedisRateLimiterFactory(
     if (options.whenStoreDown === 'fail') {
       return {
         points: options.points,
-        consume: (key, spend) => redisCall(what, () => shared.consume(key, spend)),
-        peek: (key) => redisCall(what, () => shared.peek(key)),
-        reset: (key) => redisCall(what, () => shared.reset(key)),
+        consume: (key, spend) => redisCall(what, () => shared.consume(key, spend), DEADLINE_MS),
+        peek: (key) => redisCall(what, () => shared.peek(key), DEADLINE_MS),
+        reset: (key) => redisCall(what, () => shared.reset(key), DEADLINE_MS),
       };
     }
     const local = createMemoryRateLimiter(options);
@@ -42,7 +45,7 @@ export function createRedisRateLimiterFactory(
       <A extends unknown[], R>(call: (limiter: RateLimiter, ...args: A) => Promise<R>) =>
       async (...args: A): Promise<R> => {
         try {
-          const result = await call(shared, ...args);
+          const result = await redisCall(what, () => call(shared, ...args), DEADLINE_MS);
           outage.ok();
           return result;
         } catch (error) {
