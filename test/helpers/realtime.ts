@@ -3,8 +3,8 @@
  * run's Redis and FerretDB (or the embedded backends), graphql-ws clients and SSE readers.
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { type FormattedExecutionResult, print } from 'graphql';
-import { type Client, createClient } from 'graphql-ws';
+import { print } from 'graphql';
+import { type Client, createClient, type FormattedExecutionResult } from 'graphql-ws';
 import { inject } from 'vitest';
 import WebSocket from 'ws';
 import { loadConfig } from '../../src/config.js';
@@ -12,7 +12,7 @@ import { createLogger } from '../../src/logger.js';
 import { type RunningServer, startServer } from '../../src/server.js';
 import { uniqueName } from './names.js';
 
-export type Result<R> = FormattedExecutionResult<R>;
+export type Result<R> = FormattedExecutionResult<R, unknown>;
 
 /** Settings shared by instances that form one deployment: same Redis prefix, same database. */
 export function deployment(extra: Record<string, string> = {}): Record<string, string> {

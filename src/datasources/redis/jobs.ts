@@ -13,6 +13,7 @@ import {
   type QueueCounts,
   type Workers,
 } from '../ports.js';
+import { closeRedis, createRedis } from './client.js';
 import { redisCall } from './redis-errors.js';
 
 const QUEUE = 'jobs';
@@ -99,6 +100,8 @@ async function beforeDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
 export class BullJobQueue implements JobQueue {
   readonly kind = 'redis';
   readonly #queue: Queue;
+  /** The queue's own connection; enqueue checks it is up before adding (see `enqueue`). */
+  readonly #connection: Redis;
   readonly #listeners = new Set<(change: JobChange) => void>();
   readonly #workers = new Set<Worker>();
   #events: Promise<QueueEvents> | null = null;
@@ -107,16 +110,12 @@ export class BullJobQueue implements JobQueue {
     private readonly options: BullJobQueueOptions,
     private readonly logger: Logger,
   ) {
+    // BullMQ's own start-up commands must wait for the connection rather than fail for good.
+    this.#connection = createRedis(options.url, { connectionName: 'docgate-jobs', enableOfflineQueue: true });
+    this.#connection.on('error', (err: Error) => this.logger.debug({ err }, 'job queue connection error'));
     this.#queue = new Queue(QUEUE, {
-      // Fail fast: an enqueue while Redis is down is refused, not queued in memory.
-      connection: connectionOf(options.url, {
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 1,
-        connectTimeout: 2000,
-        retryStrategy: (attempt) => Math.min(attempt * 100, 2000),
-      }),
+      connection: this.#connection,
       prefix: this.#prefix,
-      skipWaitingForReady: true,
       defaultJobOptions: {
         attempts: options.attempts,
         backoff: { type: 'exponential', delay: options.backoffMs },
@@ -127,17 +126,33 @@ export class BullJobQueue implements JobQueue {
     this.#queue.on('error', (err) => this.logger.warn({ err }, 'job queue connection error'));
   }
 
+  /**
+   * Waits (within the deadline) for the connection to be ready, then adds: a job is either added
+   * and acknowledged, or refused and never added later behind the caller's back.
+   */
   async enqueue(type: string, payload: unknown): Promise<JobRecord> {
-    const job = await beforeDeadline(this.#queue.add(type, payload), ENQUEUE_DEADLINE_MS);
+    const started = Date.now();
+    await this.#ready(ENQUEUE_DEADLINE_MS);
+    const job = await beforeDeadline(
+      this.#queue.add(type, payload),
+      ENQUEUE_DEADLINE_MS - (Date.now() - started),
+    );
     return toRecord(job, 'QUEUED');
   }
 
   async get(id: string): Promise<JobRecord | null> {
     if (!/^[0-9]{1,20}$/.test(id)) return null;
-    const job = await redisCall('the job queue', () => this.#queue.getJob(id));
-    if (job === undefined) return null;
-    const status = STATES[await redisCall('the job queue', () => job.getState())];
-    return status === undefined ? null : toRecord(job, status);
+    // The job's fields and its state are separate reads: the state is read before and after the
+    // fields, and again when it moved, so a record never pairs a state with fields from before it.
+    for (let attempt = 1; ; attempt++) {
+      const before = await redisCall('the job queue', () => this.#queue.getJobState(id));
+      const job = await redisCall('the job queue', () => this.#queue.getJob(id));
+      if (job === undefined) return null;
+      const after = await redisCall('the job queue', () => job.getState());
+      const status = STATES[after];
+      if (status === undefined) return null;
+      if (before === after || attempt >= 5) return toRecord(job, status);
+    }
   }
 
   async counts(): Promise<QueueCounts> {
@@ -213,6 +228,23 @@ export class BullJobQueue implements JobQueue {
     this.#events = null;
     this.#listeners.clear();
     await Promise.all([events?.then((e) => e.close()).catch(() => undefined), this.#queue.close()]);
+    await closeRedis(this.#connection);
+  }
+
+  /** Resolves when the connection is up, or throws UnavailableError after `ms`. */
+  #ready(ms: number): Promise<void> {
+    if (this.#connection.status === 'ready') return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.#connection.off('ready', onReady);
+        reject(new UnavailableError('the job queue is unavailable; try again shortly'));
+      }, ms);
+      this.#connection.once('ready', onReady);
+    });
   }
 
   get #prefix(): string {
