@@ -12,6 +12,7 @@ import { BACKENDS, makeApp, type TestApp } from '../helpers/app.js';
 import { uniqueName } from '../helpers/names.js';
 
 const PASSWORD = 'correct horse battery';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const newEmail = () => `${uniqueName('acc')}@Example.test`;
 const codes = (result: { errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }> }) =>
@@ -102,6 +103,85 @@ for (const backend of BACKENDS) {
       const dump = [...keys, ...(await Promise.all(keys.map((k) => redis.dump(k))))].join('\n');
       expect(keys).toContain(`${t.backends.config.REDIS_PREFIX}session:${hash}`);
       expect(dump).not.toContain(token);
+    });
+
+    it('answers a wrong password and an unknown email alike, in content and in time', async () => {
+      // Distinct emails, so that no attempt is slowed down by the throttle.
+      const known = [newEmail(), newEmail(), newEmail()];
+      for (const email of known) await t.services.accounts.create({ email, password: PASSWORD }, 'USER');
+      const timed = async (email: string) => {
+        const started = performance.now();
+        const result = await t.run(LoginDocument, { email, password: 'not the password' });
+        return { result, ms: performance.now() - started };
+      };
+      const wrong = [];
+      const unknown = [];
+      for (const email of known) {
+        wrong.push(await timed(email));
+        unknown.push(await timed(newEmail()));
+      }
+      for (const { result } of [...wrong, ...unknown]) expect(result).toEqual(wrong[0]?.result);
+      expect(codes(wrong[0]?.result ?? {})).toEqual(['UNAUTHENTICATED']);
+      const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[1] ?? 0;
+      const ratio = median(unknown.map((u) => u.ms)) / median(wrong.map((w) => w.ms));
+      // Both verify one scrypt hash (tens to hundreds of ms); skipping it would make this ~0.05.
+      expect(ratio).toBeGreaterThan(0.5);
+      expect(ratio).toBeLessThan(2);
+    });
+
+    it('slows repeated failures for an email down, then refuses even the right password', async () => {
+      const email = newEmail();
+      await t.services.accounts.create({ email, password: PASSWORD }, 'USER');
+      const times = [];
+      for (let i = 0; i < 4; i++) {
+        const started = performance.now();
+        const failed = await t.run(LoginDocument, { email, password: 'wrong password' });
+        times.push(performance.now() - started);
+        expect(codes(failed)).toEqual(['UNAUTHENTICATED']);
+      }
+      // LOGIN_MAX_FAILURES=4: the 3rd and 4th attempts wait 250 and 500 ms before checking.
+      expect((times[2] ?? 0) - (times[0] ?? 0)).toBeGreaterThan(200);
+      expect((times[3] ?? 0) - (times[0] ?? 0)).toBeGreaterThan(450);
+
+      const refused = await t.run(LoginDocument, { email, password: PASSWORD });
+      expect(codes(refused)).toEqual(['RATE_LIMITED']);
+      const retryAfter = Number(refused.errors?.[0]?.extensions?.retryAfter);
+      expect(retryAfter).toBeGreaterThan(800);
+      expect(retryAfter).toBeLessThanOrEqual(900);
+      // Another email is not affected.
+      const other = newEmail();
+      await t.services.accounts.create({ email: other, password: PASSWORD }, 'USER');
+      expect((await t.run(LoginDocument, { email: other, password: PASSWORD })).errors).toBeUndefined();
+    });
+
+    it('forgets failures after a successful login', async () => {
+      const email = newEmail();
+      await t.services.accounts.create({ email, password: PASSWORD }, 'USER');
+      for (let i = 0; i < 3; i++) await t.run(LoginDocument, { email, password: 'wrong password' });
+      expect((await t.run(LoginDocument, { email, password: PASSWORD })).errors).toBeUndefined();
+      for (let i = 0; i < 3; i++)
+        expect(codes(await t.run(LoginDocument, { email, password: 'wrong password' }))).toEqual(['UNAUTHENTICATED']);
+    });
+
+    it('slides a session with use and ends it after SESSION_TTL_SECONDS without use', async () => {
+      const short = await makeApp(backend, { SESSION_TTL_SECONDS: '2' });
+      try {
+        const signedIn = await short.run(RegisterDocument, { input: { email: newEmail(), password: PASSWORD } });
+        const token = signedIn.data?.register.token ?? '';
+        const firstExpiry = Date.parse(signedIn.data?.register.expiresAt ?? '');
+        await sleep(1_200);
+        const used = await short.run(MeDocument, {}, bearer(token));
+        expect(used.errors).toBeUndefined();
+        const session = used.data?.session;
+        expect(Date.parse(session?.expiresAt ?? '')).toBeGreaterThan(firstExpiry + 1_000);
+        expect(Date.parse(session?.expiresAt ?? '') - Date.parse(session?.lastActivityAt ?? '')).toBe(2_000);
+        await sleep(1_200); // 2.4 s after sign-in: alive because it was used
+        expect((await short.run(MeDocument, {}, bearer(token))).errors).toBeUndefined();
+        await sleep(2_200);
+        expect(codes(await short.run(MeDocument, {}, bearer(token)))).toEqual(['UNAUTHENTICATED']);
+      } finally {
+        await short.close();
+      }
     });
 
     it('lets the ADMIN of the settings in, with ADMIN rights', async () => {

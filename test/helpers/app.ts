@@ -79,7 +79,7 @@ export async function makeApp(
   const backends = await createBackends(config, logger);
   const services = createServices(backends, logger);
   await ensureIndexes(services);
-  const app = createApp({ services, logger, graphiql: false });
+  const app = createApp({ services, logger, graphiql: false, trustProxy: config.TRUST_PROXY });
   let signedIn: Record<string, string> = {};
   const post = async (doc: DocumentNode, variables: unknown, headers: Record<string, string> = signedIn) =>
     app.fetch('http://docgate.test/graphql', {
