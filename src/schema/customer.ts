@@ -26,7 +26,9 @@ export const Customer = builder.objectRef<CustomerShape>('Customer').implement({
       description: 'Set by the server (ISO-8601, UTC).',
     }),
     viewCount: t.int({
-      description: 'How many times this customer was read with `customer(id)`.',
+      nullable: true,
+      description:
+        'How many times this customer was read with `customer(id)`; null (with a SERVICE_UNAVAILABLE error) while the counters are unreachable.',
       resolve: (c, _args, ctx) => ctx.loaders.viewCount.load(`customer:${c.id}:views`),
     }),
   }),

@@ -9,7 +9,10 @@ export const Product = builder.objectRef<ProductShape>('Product').implement({
     stock: t.exposeInt('stock'),
     tags: t.exposeStringList('tags'),
     viewCount: t.int({
-      description: 'How many times `recordProductView` was called for this product.',
+      // Counters live in Redis: while it is unreachable the product still answers, this field is null.
+      nullable: true,
+      description:
+        'How many times `recordProductView` was called for this product; null (with a SERVICE_UNAVAILABLE error) while the counters are unreachable.',
       resolve: (product, _args, ctx) => ctx.loaders.viewCount.load(`product:${product.id}:views`),
     }),
   }),

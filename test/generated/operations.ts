@@ -172,7 +172,7 @@ export type CustomerQueryVariables = Exact<{
 }>;
 
 
-export type CustomerQuery = { customer: { viewCount: number, id: string, lastName: string, firstName: string, age: number | null, email: string, skills: Array<string>, registeredAt: string, addresses: Array<{ type: string | null, street: string | null, city: string, postalCode: string | null }> } | null };
+export type CustomerQuery = { customer: { viewCount: number | null, id: string, lastName: string, firstName: string, age: number | null, email: string, skills: Array<string>, registeredAt: string, addresses: Array<{ type: string | null, street: string | null, city: string, postalCode: string | null }> } | null };
 
 export type CustomersQueryVariables = Exact<{
   filter?: CustomerFilter | null | undefined;
@@ -201,7 +201,7 @@ export type ProductQueryVariables = Exact<{
 }>;
 
 
-export type ProductQuery = { product: { id: string, name: string, price: number, stock: number, tags: Array<string>, viewCount: number } | null };
+export type ProductQuery = { product: { id: string, name: string, price: number, stock: number, tags: Array<string>, viewCount: number | null } | null };
 
 export type RecordProductViewMutationVariables = Exact<{
   id: string;

@@ -2,6 +2,9 @@ import type { Redis } from 'ioredis';
 import type { Counters } from '../ports.js';
 import { redisCall } from './redis-errors.js';
 
+/** Reads give up sooner than the command timeout; increments do not (a late one would still count). */
+const READ_DEADLINE_MS = 500;
+
 /** Counters as Redis strings `<prefix>counter:<key>`, incremented with INCR and read with one MGET. */
 export class RedisCounters implements Counters {
   constructor(
@@ -15,8 +18,10 @@ export class RedisCounters implements Counters {
 
   async get(keys: readonly string[]): Promise<number[]> {
     if (keys.length === 0) return [];
-    const values = await redisCall('the counters', () =>
-      this.redis.mget(...keys.map((k) => `${this.prefix}counter:${k}`)),
+    const values = await redisCall(
+      'the counters',
+      () => this.redis.mget(...keys.map((k) => `${this.prefix}counter:${k}`)),
+      READ_DEADLINE_MS,
     );
     return keys.map((_k, i) => Number(values[i] ?? 0));
   }

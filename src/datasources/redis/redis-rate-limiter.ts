@@ -7,7 +7,7 @@ import type { RateLimiter, RateLimiterFactory } from '../ports.js';
 import { redisCall } from './redis-errors.js';
 
 /** A limiter that has not answered by then counts as down (every request waits for it). */
-const DEADLINE_MS = 500;
+const DEADLINE_MS = 250;
 
 /**
  * Limiters on Redis (rate-limiter-flexible's atomic Lua INCR + EXPIRE, shared by every instance).
