@@ -29,7 +29,7 @@ for (const backend of BACKENDS) {
   describe(`documents contract (${backend})`, () => {
     let t: TestApp;
     let caps: Capabilities;
-    /** Headers of a signed-in USER and ADMIN (empty until accounts exist). */
+    /** Headers of a signed-in USER and ADMIN. */
     let user: Record<string, string> = {};
     let admin: Record<string, string> = {};
 
@@ -494,7 +494,7 @@ for (const backend of BACKENDS) {
   });
 }
 
-/** Signed-in headers for a USER and an ADMIN; there are no accounts yet, so every caller may act. */
-async function signIn(_t: TestApp): Promise<{ user: Record<string, string>; admin: Record<string, string> }> {
-  return { user: {}, admin: {} };
+/** Signed-in headers for a USER and an ADMIN. */
+async function signIn(t: TestApp): Promise<{ user: Record<string, string>; admin: Record<string, string> }> {
+  return { user: await t.signIn('USER'), admin: await t.signIn('ADMIN') };
 }

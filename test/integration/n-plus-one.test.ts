@@ -61,10 +61,15 @@ describe('no N+1 on MongoDB', () => {
     const logger = createLogger('silent');
     const cold = createServices(inProcessBackends(store, loadConfig({})), logger);
     const app = createApp({ services: cold, logger, graphiql: false });
+    const account = await cold.accounts.create(
+      { email: `${uniqueName('u')}@n.example`, password: 'correct horse battery' },
+      'USER',
+    );
+    const { token } = await cold.accounts.openSession(account);
     commands.length = 0;
     const response = await app.fetch('http://docgate.test/graphql', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query: print(OrdersDocument), variables: { first } }),
     });
     const body = (await response.json()) as { data?: { orders: { edges: unknown[] } }; errors?: unknown };
