@@ -7,11 +7,19 @@ import { createMemoryRateLimiter } from './memory/memory-rate-limiter.js';
 import { MemorySessionStore } from './memory/memory-sessions.js';
 import { MemoryDocumentStore } from './memory/memory-store.js';
 import { MongoDocumentStore } from './mongo/mongo-store.js';
-import type { Counters, DocumentCache, DocumentStore, RateLimiterFactory, SessionStore } from './ports.js';
+import type {
+  Counters,
+  DocumentCache,
+  DocumentStore,
+  RateLimiterFactory,
+  RedisServerStats,
+  SessionStore,
+} from './ports.js';
 import { inProcessRealtime, type Realtime, redisRealtime } from './realtime.js';
 import { closeRedis, connectRedis } from './redis/client.js';
 import { RedisDocumentCache } from './redis/redis-cache.js';
 import { RedisCounters } from './redis/redis-counters.js';
+import { readRedisStats } from './redis/redis-info.js';
 import { createRedisRateLimiterFactory } from './redis/redis-rate-limiter.js';
 import { RedisSessionStore } from './redis/redis-sessions.js';
 
@@ -31,6 +39,8 @@ export interface Backends {
   redis: Redis | null;
   /** Pub/sub, leaderboards, the job queue and presence. */
   realtime: Realtime;
+  /** The Redis server's figures for `serverStats`; null on the embedded default. */
+  redisStats(): Promise<RedisServerStats | null>;
   close(): Promise<void>;
 }
 
@@ -56,6 +66,7 @@ export async function createBackends(config: Config, logger: Logger): Promise<Ba
     rateLimiter: createRedisRateLimiterFactory(redis, prefix, logger),
     redis,
     realtime,
+    redisStats: () => readRedisStats(redis),
     async close() {
       await realtime.close();
       await closeRedis(redis);
@@ -82,6 +93,7 @@ export function inProcessBackends(documents: DocumentStore, config: Config): Bac
     rateLimiter: createMemoryRateLimiter,
     redis: null,
     realtime,
+    redisStats: async () => null,
     async close() {
       await realtime.close();
       await Promise.all([counters.close(), cache.close(), sessions.close()]);

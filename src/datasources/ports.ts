@@ -81,6 +81,16 @@ export interface DocumentStore {
   close(): Promise<void>;
 }
 
+/** What `serverStats` reports of the Redis server. */
+export interface RedisServerStats {
+  version: string;
+  usedMemoryBytes: number;
+  connectedClients: number;
+  /** `DBSIZE`: every key of the database, docgate's and any other tenant's. */
+  keys: number;
+  uptimeSeconds: number;
+}
+
 /** Counters kept apart from documents (Redis INCR on the Redis backend). */
 export interface Counters {
   /** Adds one and returns the new value. */

@@ -6,3 +6,4 @@ import './leaderboards.js';
 import './orders.js';
 import './presence.js';
 import './products.js';
+import './server-stats.js';

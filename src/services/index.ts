@@ -8,6 +8,7 @@ import { LeaderboardService } from './leaderboards.js';
 import { OrderService } from './orders.js';
 import { PresenceService } from './presence.js';
 import { ProductService } from './products.js';
+import { ServerStatsService } from './server-stats.js';
 import { SharedCache } from './shared-cache.js';
 
 /** The domain services, built once over the backends and shared by every request. */
@@ -25,6 +26,7 @@ export interface Services {
   jobs: JobService;
   /** Accounts online: held by this instance's subscription connections, counted over all. */
   presence: PresenceService;
+  serverStats: ServerStatsService;
 }
 
 export function createServices(backends: Backends, logger: Logger): Services {
@@ -69,6 +71,7 @@ export function createServices(backends: Backends, logger: Logger): Services {
       logger,
     ),
     presence: new PresenceService(realtime.presence, config.PRESENCE_TTL_SECONDS, logger),
+    serverStats: new ServerStatsService(backends.documents, () => backends.redisStats(), cache),
   };
 }
 

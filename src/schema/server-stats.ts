@@ -1,0 +1,48 @@
+import type { RedisServerStats, StoreStats } from '../datasources/ports.js';
+import type { ServerStats as ServerStatsShape } from '../services/server-stats.js';
+import { builder } from './builder.js';
+
+const RedisStats = builder.objectRef<RedisServerStats>('RedisStats').implement({
+  fields: (t) => ({
+    version: t.exposeString('version'),
+    usedMemoryBytes: t.exposeFloat('usedMemoryBytes'),
+    connectedClients: t.exposeInt('connectedClients'),
+    keys: t.exposeInt('keys', { description: 'DBSIZE: every key of the Redis database.' }),
+    uptimeSeconds: t.exposeInt('uptimeSeconds'),
+  }),
+});
+
+const DocumentStoreStats = builder.objectRef<StoreStats>('DocumentStoreStats').implement({
+  description: "MongoDB's dbStats, or the embedded store's equivalent.",
+  fields: (t) => ({
+    collections: t.exposeInt('collections'),
+    objects: t.exposeInt('objects'),
+    dataSizeBytes: t.exposeFloat('dataSizeBytes'),
+    indexes: t.exposeInt('indexes'),
+  }),
+});
+
+const CacheStats = builder.objectRef<ServerStatsShape['cache']>('CacheStats').implement({
+  description: "The shared cache's reads since this instance started.",
+  fields: (t) => ({
+    hits: t.exposeInt('hits'),
+    misses: t.exposeInt('misses'),
+    hitRate: t.exposeFloat('hitRate', {
+      nullable: true,
+      description: 'hits / (hits + misses); null before any read.',
+    }),
+  }),
+});
+
+export const ServerStats = builder.objectRef<ServerStatsShape>('ServerStats').implement({
+  fields: (t) => ({
+    redis: t.field({
+      type: RedisStats,
+      nullable: true,
+      description: 'null on the embedded default.',
+      resolve: (s) => s.redis,
+    }),
+    mongo: t.field({ type: DocumentStoreStats, resolve: (s) => s.mongo }),
+    cache: t.field({ type: CacheStats, resolve: (s) => s.cache }),
+  }),
+});
