@@ -1,26 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemoryCounters } from '../../src/datasources/memory/memory-counters.js';
 import type { Counters } from '../../src/datasources/ports.js';
 import { RedisCounters } from '../../src/datasources/redis/redis-counters.js';
+import { freshPort, type MadePort } from '../helpers/fresh-port.js';
 import { openTestRedis } from '../helpers/redis.js';
 
-interface Made {
-  counters: Counters;
-  close(): Promise<void>;
-}
-
 /** The Counters contract, run against every implementation. */
-function countersSuite(name: string, make: () => Promise<Made>) {
+function countersSuite(name: string, make: () => Promise<MadePort<Counters>>) {
   describe(`Counters (${name})`, () => {
-    let made: Made | undefined;
-    const open = async () => {
-      made = await make();
-      return made.counters;
-    };
-    afterEach(async () => {
-      await made?.close();
-      made = undefined;
-    });
+    const open = freshPort(make);
 
     it('counts up from one and reads values in key order, 0 for a key never counted', async () => {
       const counters = await open();
@@ -42,12 +30,12 @@ function countersSuite(name: string, make: () => Promise<Made>) {
 
 countersSuite('embedded', async () => {
   const counters = new MemoryCounters();
-  return { counters, close: () => counters.close() };
+  return { port: counters, close: () => counters.close() };
 });
 
 countersSuite('redis', async () => {
   const own = await openTestRedis();
-  return { counters: new RedisCounters(own.redis, own.prefix), close: () => own.close() };
+  return { port: new RedisCounters(own.redis, own.prefix), close: () => own.close() };
 });
 
 describe('Counters on Redis', () => {

@@ -1,29 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMemoryRateLimiter } from '../../src/datasources/memory/memory-rate-limiter.js';
 import type { RateLimiterFactory } from '../../src/datasources/ports.js';
 import { createRedisRateLimiterFactory } from '../../src/datasources/redis/redis-rate-limiter.js';
 import { createLogger } from '../../src/logger.js';
+import { freshPort, type MadePort } from '../helpers/fresh-port.js';
 import { openTestRedis } from '../helpers/redis.js';
-
-interface Made {
-  factory: RateLimiterFactory;
-  close(): Promise<void>;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The RateLimiter contract, run against every implementation. */
-function limiterSuite(name: string, make: () => Promise<Made>) {
+function limiterSuite(name: string, make: () => Promise<MadePort<RateLimiterFactory>>) {
   describe(`RateLimiter (${name})`, () => {
-    let made: Made | undefined;
-    const open = async (points: number, durationSeconds: number, blockSeconds?: number) => {
-      made = await make();
-      return made.factory({ name: 'test', points, durationSeconds, blockSeconds, whenStoreDown: 'fail' });
-    };
-    afterEach(async () => {
-      await made?.close();
-      made = undefined;
-    });
+    const factory = freshPort(make);
+    const open = async (points: number, durationSeconds: number, blockSeconds?: number) =>
+      (await factory())({ name: 'test', points, durationSeconds, blockSeconds, whenStoreDown: 'fail' });
 
     it('spends one point per call and refuses past the limit until the window ends', async () => {
       const limiter = await open(3, 60);
@@ -84,12 +74,12 @@ function limiterSuite(name: string, make: () => Promise<Made>) {
   });
 }
 
-limiterSuite('embedded', async () => ({ factory: createMemoryRateLimiter, close: async () => {} }));
+limiterSuite('embedded', async () => ({ port: createMemoryRateLimiter, close: async () => {} }));
 
 limiterSuite('redis', async () => {
   const own = await openTestRedis();
   return {
-    factory: createRedisRateLimiterFactory(own.redis, own.prefix, createLogger('silent')),
+    port: createRedisRateLimiterFactory(own.redis, own.prefix, createLogger('silent')),
     close: () => own.close(),
   };
 });

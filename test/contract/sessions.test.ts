@@ -1,29 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemorySessionStore } from '../../src/datasources/memory/memory-sessions.js';
 import type { SessionStore } from '../../src/datasources/ports.js';
 import { RedisSessionStore } from '../../src/datasources/redis/redis-sessions.js';
+import { freshPort, type MadePort } from '../helpers/fresh-port.js';
 import { openTestRedis } from '../helpers/redis.js';
-
-interface Made {
-  sessions: SessionStore;
-  close(): Promise<void>;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const owner = { accountId: '65f000000000000000000001', role: 'USER' } as const;
 
 /** The SessionStore contract, run against every implementation. */
-function sessionSuite(name: string, make: () => Promise<Made>) {
+function sessionSuite(name: string, make: () => Promise<MadePort<SessionStore>>) {
   describe(`SessionStore (${name})`, () => {
-    let made: Made | undefined;
-    const open = async () => {
-      made = await make();
-      return made.sessions;
-    };
-    afterEach(async () => {
-      await made?.close();
-      made = undefined;
-    });
+    const open = freshPort(make);
 
     it('creates a session and reads it back with its expiry moved by use', async () => {
       const sessions = await open();
@@ -84,12 +72,12 @@ function sessionSuite(name: string, make: () => Promise<Made>) {
 
 sessionSuite('embedded', async () => {
   const sessions = new MemorySessionStore();
-  return { sessions, close: () => sessions.close() };
+  return { port: sessions, close: () => sessions.close() };
 });
 
 sessionSuite('redis', async () => {
   const own = await openTestRedis();
-  return { sessions: new RedisSessionStore(own.redis, own.prefix), close: () => own.close() };
+  return { port: new RedisSessionStore(own.redis, own.prefix), close: () => own.close() };
 });
 
 describe('SessionStore on Redis', () => {

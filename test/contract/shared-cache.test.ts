@@ -2,25 +2,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryDocumentCache } from '../../src/datasources/memory/memory-cache.js';
 import type { DocumentCache } from '../../src/datasources/ports.js';
 import { RedisDocumentCache } from '../../src/datasources/redis/redis-cache.js';
+import { freshPort, type MadePort } from '../helpers/fresh-port.js';
 import { openTestRedis, type TestRedis } from '../helpers/redis.js';
 
-interface Made {
-  cache: DocumentCache;
-  close(): Promise<void>;
-}
-
 /** The DocumentCache contract, run against every implementation. */
-function cacheSuite(name: string, make: () => Promise<Made>) {
+function cacheSuite(name: string, make: () => Promise<MadePort<DocumentCache>>) {
   describe(`DocumentCache (${name})`, () => {
-    let made: Made | undefined;
-    const open = async () => {
-      made = await make();
-      return made.cache;
-    };
-    afterEach(async () => {
-      await made?.close();
-      made = undefined;
-    });
+    const open = freshPort(make);
 
     it('misses unknown keys and hits after a write-back, in key order', async () => {
       const cache = await open();
@@ -101,12 +89,12 @@ function cacheSuite(name: string, make: () => Promise<Made>) {
 
 cacheSuite('embedded', async () => {
   const cache = new MemoryDocumentCache();
-  return { cache, close: () => cache.close() };
+  return { port: cache, close: () => cache.close() };
 });
 
 cacheSuite('redis', async () => {
   const own = await openTestRedis();
-  return { cache: new RedisDocumentCache(own.redis, own.prefix), close: () => own.close() };
+  return { port: new RedisDocumentCache(own.redis, own.prefix), close: () => own.close() };
 });
 
 describe('DocumentCache on Redis', () => {

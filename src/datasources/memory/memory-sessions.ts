@@ -1,4 +1,5 @@
 import type { Role, SessionRecord, SessionStore } from '../ports.js';
+import { sessionRecord } from '../session-record.js';
 
 /** In-process sessions for the embedded default; expired ones are dropped on use and swept now and then. */
 export class MemorySessionStore implements SessionStore {
@@ -12,13 +13,7 @@ export class MemorySessionStore implements SessionStore {
     ttlSeconds: number,
   ): Promise<SessionRecord> {
     if (++this.created % 1000 === 0) this.sweep(now.getTime());
-    const record: SessionRecord = {
-      accountId: owner.accountId,
-      role: owner.role,
-      createdAt: now,
-      lastActivityAt: now,
-      expiresAt: new Date(now.getTime() + ttlSeconds * 1000),
-    };
+    const record = sessionRecord(owner, now, now, ttlSeconds);
     this.sessions.set(id, record);
     return { ...record };
   }
@@ -31,9 +26,9 @@ export class MemorySessionStore implements SessionStore {
       this.sessions.delete(id);
       return null;
     }
-    record.lastActivityAt = now;
-    record.expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
-    return { ...record };
+    const used = sessionRecord(record, record.createdAt, now, ttlSeconds);
+    this.sessions.set(id, used);
+    return { ...used };
   }
 
   async delete(id: string): Promise<boolean> {

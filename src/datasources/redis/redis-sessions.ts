@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Role, SessionRecord, SessionStore } from '../ports.js';
+import { sessionRecord } from '../session-record.js';
 import { execResults, redisCall } from './redis-errors.js';
 
 /** Reads a live session and slides it, atomically. KEYS = session; ARGV = now (ms), ttl (ms). */
@@ -37,12 +38,7 @@ export class RedisSessionStore implements SessionStore {
       .hset(this.key(id), { accountId: owner.accountId, role: owner.role, createdAt: at, lastActivityAt: at })
       .pexpire(this.key(id), ttlSeconds * 1000);
     await redisCall('the session store', async () => execResults(await multi.exec()));
-    return {
-      ...owner,
-      createdAt: now,
-      lastActivityAt: now,
-      expiresAt: new Date(now.getTime() + ttlSeconds * 1000),
-    };
+    return sessionRecord(owner, now, now, ttlSeconds);
   }
 
   async touch(id: string, now: Date, ttlSeconds: number): Promise<SessionRecord | null> {
@@ -52,13 +48,7 @@ export class RedisSessionStore implements SessionStore {
     if (!Array.isArray(reply)) return null;
     const [accountId, role, createdAt] = reply as unknown[];
     if (typeof accountId !== 'string' || !isRole(role)) return null;
-    return {
-      accountId,
-      role,
-      createdAt: new Date(Number(createdAt)),
-      lastActivityAt: now,
-      expiresAt: new Date(now.getTime() + ttlSeconds * 1000),
-    };
+    return sessionRecord({ accountId, role }, new Date(Number(createdAt)), now, ttlSeconds);
   }
 
   async delete(id: string): Promise<boolean> {
