@@ -27,6 +27,7 @@ import {
   RecordProductViewDocument,
   RegisterDocument,
   ResetLeaderboardDocument,
+  ServerStatsDocument,
   SubmitScoreDocument,
   UpdateCustomerDocument,
 } from '../generated/operations.js';
@@ -103,6 +104,7 @@ for (const backend of BACKENDS) {
       ['job', 'USER', (h) => t.run(JobDocument, { id: 'no-such-job' }, h)],
       ['queue', 'USER', (h) => t.run(QueueCountsDocument, {}, h)],
       ['onlineUsers', 'USER', (h) => t.run(OnlineUsersDocument, {}, h)],
+      ['serverStats', 'ADMIN', (h) => t.run(ServerStatsDocument, {}, h)],
     ];
 
     for (const [name, level, call] of cases) {
