@@ -55,7 +55,9 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
   const decisions = new WeakMap<Request, RateLimitDecision>();
   return {
     async onRequest({ request, url, serverContext, endResponse }) {
-      if (url.pathname !== options.endpoint || request.method === 'OPTIONS') return;
+      // Yoga serves the endpoint with and without a trailing slash.
+      const endpoint = url.pathname === options.endpoint || url.pathname === `${options.endpoint}/`;
+      if (!endpoint || request.method === 'OPTIONS') return;
       const { accounts, requestLimiter } = options.services;
       let caller = null;
       let refused: AppError | null = null;
