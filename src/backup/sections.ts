@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Backends } from '../datasources/index.js';
-import type { Counters } from '../datasources/ports.js';
+import type { Counters, Leaderboards } from '../datasources/ports.js';
 import type { StateSection } from './format.js';
 
 const counterRecord = z.object({ key: z.string().min(1), value: z.number().int() });
@@ -35,7 +35,36 @@ export function countersSection(counters: Counters): StateSection {
   };
 }
 
+const scoreRecord = z.object({ board: z.string().min(1), player: z.string().min(1), score: z.number() });
+
+/** Leaderboards: `{ board, player, score }` records. */
+export function leaderboardsSection(leaderboards: Leaderboards): StateSection {
+  return {
+    name: 'leaderboards',
+    dump: () => leaderboards.entries(),
+    async restore(records) {
+      let batch: Array<z.infer<typeof scoreRecord>> = [];
+      let count = 0;
+      for await (const record of records) {
+        batch.push(scoreRecord.parse(record));
+        count += 1;
+        if (batch.length >= 500) {
+          await leaderboards.load(batch);
+          batch = [];
+        }
+      }
+      await leaderboards.load(batch);
+      return count;
+    },
+    async isEmpty() {
+      for await (const _ of leaderboards.entries()) return false;
+      return true;
+    },
+    clear: () => leaderboards.clear(),
+  };
+}
+
 /** The state a backup carries besides documents: leaderboards and counters, never caches or sessions. */
 export function stateSections(backends: Backends): StateSection[] {
-  return [countersSection(backends.counters)];
+  return [leaderboardsSection(backends.realtime.leaderboards), countersSection(backends.counters)];
 }

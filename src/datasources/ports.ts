@@ -138,6 +138,12 @@ export interface Leaderboards {
   size(board: string): Promise<number>;
   /** Removes every entry; true when the board had any. */
   reset(board: string): Promise<boolean>;
+  /** Every score of every board, streamed (backups); no event is published. */
+  entries(): AsyncIterable<{ board: string; player: string; score: number }>;
+  /** Sets scores as given (restores); no event is published. */
+  load(entries: ReadonlyArray<{ board: string; player: string; score: number }>): Promise<void>;
+  /** Removes every board (restore with --drop). */
+  clear(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -61,11 +61,15 @@ describe('backup and restore', () => {
       .collection<StoredDoc>('products')
       .find({}, { limit: 1 });
     for (let i = 0; i < 3; i++) await origin.backends.counters.increment(`product:${product?._id}:views`);
+    await origin.backends.realtime.leaderboards.submit('tournoi:2024', 'jean', 1200.5);
+    await origin.backends.realtime.leaderboards.submit('tournoi:2024', 'marie', 980);
+    await origin.backends.realtime.leaderboards.submit('blitz', 'pierre', -3);
     const before = await contents(origin);
     expect(Object.keys(before.documents)).toEqual(
       expect.arrayContaining(['customers', 'orders', 'products']),
     );
     expect(before.state.counters).toHaveLength(1);
+    expect(before.state.leaderboards).toHaveLength(3);
 
     const first = newDir();
     await backup(origin.backends.documents, stateSections(origin.backends), first, sourceOf(origin));

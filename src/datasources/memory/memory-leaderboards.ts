@@ -46,6 +46,24 @@ export class MemoryLeaderboards implements Leaderboards {
     return this.#boards.delete(board);
   }
 
+  async *entries(): AsyncIterable<{ board: string; player: string; score: number }> {
+    for (const [board, scores] of [...this.#boards]) {
+      for (const [player, score] of [...scores]) yield { board, player, score };
+    }
+  }
+
+  async load(entries: ReadonlyArray<{ board: string; player: string; score: number }>): Promise<void> {
+    for (const { board, player, score } of entries) {
+      const scores = this.#boards.get(board) ?? new Map<string, number>();
+      this.#boards.set(board, scores);
+      scores.set(player, score);
+    }
+  }
+
+  async clear(): Promise<void> {
+    this.#boards.clear();
+  }
+
   async close(): Promise<void> {
     this.#boards.clear();
   }

@@ -105,6 +105,56 @@ export class RedisLeaderboards implements Leaderboards {
     return (await redisCall('the leaderboards', () => this.redis.del(this.#key(board)))) > 0;
   }
 
+  /** SCANs for boards, then ZSCANs each, so memory stays flat on any number of entries. */
+  async *entries(): AsyncIterable<{ board: string; player: string; score: number }> {
+    const head = this.#key('');
+    for await (const key of this.#boardKeys()) {
+      const board = key.slice(head.length);
+      let cursor = '0';
+      do {
+        const [next, flat] = await redisCall('the leaderboards', () =>
+          this.redis.zscan(key, cursor, 'COUNT', 500),
+        );
+        cursor = next;
+        for (let i = 0; i + 1 < flat.length; i += 2) {
+          yield { board, player: flat[i] ?? '', score: Number(flat[i + 1]) };
+        }
+      } while (cursor !== '0');
+    }
+  }
+
+  async load(entries: ReadonlyArray<{ board: string; player: string; score: number }>): Promise<void> {
+    if (entries.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const { board, player, score } of entries) pipeline.zadd(this.#key(board), score, player);
+    await redisCall('the leaderboards', () => pipeline.exec());
+  }
+
+  async clear(): Promise<void> {
+    const keys: string[] = [];
+    for await (const key of this.#boardKeys()) keys.push(key);
+    for (let i = 0; i < keys.length; i += 500) {
+      const page = keys.slice(i, i + 500);
+      await redisCall('the leaderboards', () => this.redis.del(...page));
+    }
+  }
+
+  async *#boardKeys(): AsyncIterable<string> {
+    const seen = new Set<string>();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redisCall('the leaderboards', () =>
+        this.redis.scan(cursor, 'MATCH', `${this.#key('')}*`, 'COUNT', 500, 'TYPE', 'zset'),
+      );
+      cursor = next;
+      for (const key of keys) {
+        if (seen.has(key)) continue;
+        seen.add(key);
+        yield key;
+      }
+    } while (cursor !== '0');
+  }
+
   async close(): Promise<void> {
     // The connection belongs to the caller.
   }
