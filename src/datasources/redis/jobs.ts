@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Job, Queue, QueueEvents, type RedisOptions, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { UnavailableError } from '../../errors.js';
@@ -19,6 +20,8 @@ import { redisCall } from './redis-errors.js';
 const QUEUE = 'jobs';
 /** An enqueue that Redis has not acknowledged by then is answered SERVICE_UNAVAILABLE. */
 const ENQUEUE_DEADLINE_MS = 800;
+/** How long closing waits for running jobs (and for BullMQ to pause) before it closes anyway. */
+const CLOSE_GRACE_MS = 10_000;
 
 export interface BullJobQueueOptions extends JobQueueOptions {
   url: string;
@@ -103,7 +106,7 @@ export class BullJobQueue implements JobQueue {
   /** The queue's own connection; enqueue checks it is up before adding (see `enqueue`). */
   readonly #connection: Redis;
   readonly #listeners = new Set<(change: JobChange) => void>();
-  readonly #workers = new Set<Worker>();
+  readonly #workers = new Set<Workers>();
   #events: Promise<QueueEvents> | null = null;
 
   constructor(
@@ -183,20 +186,16 @@ export class BullJobQueue implements JobQueue {
   }
 
   work(processor: JobProcessor, concurrency: number): Workers {
+    const running = new Set<Promise<unknown>>();
     const worker = new Worker(
       QUEUE,
       async (job: Job) => {
+        const run = this.#run(processor, job);
+        running.add(run);
         try {
-          return await processor({
-            id: String(job.id),
-            type: job.name,
-            payload: job.data,
-            attempt: job.attemptsStarted,
-            progress: (percent) => job.updateProgress(Math.max(0, Math.min(100, percent))),
-          });
-        } catch (error) {
-          if (error instanceof PermanentJobError) throw new UnrecoverableError(error.message);
-          throw error;
+          return await run;
+        } finally {
+          running.delete(run);
         }
       },
       {
@@ -212,18 +211,45 @@ export class BullJobQueue implements JobQueue {
     worker.on('failed', (job, err) =>
       this.logger.info({ jobId: job?.id, err: err.message }, 'job attempt failed'),
     );
-    this.#workers.add(worker);
-    return {
-      close: async () => {
-        this.#workers.delete(worker);
-        await worker.close();
+    let closing: Promise<void> | null = null;
+    const close = async () => {
+      // Take no new job, let the running ones finish (bounded), then close at once: BullMQ's
+      // graceful close can hang for good when called while its connection is reconnecting.
+      await Promise.race([worker.pause(true), sleep(CLOSE_GRACE_MS, undefined, { ref: false })]);
+      await Promise.race([
+        Promise.allSettled([...running]),
+        sleep(CLOSE_GRACE_MS, undefined, { ref: false }),
+      ]);
+      await worker.close(true);
+      this.#workers.delete(handle);
+    };
+    const handle: Workers = {
+      close: () => {
+        closing ??= close();
+        return closing;
       },
     };
+    this.#workers.add(handle);
+    return handle;
+  }
+
+  async #run(processor: JobProcessor, job: Job): Promise<unknown> {
+    try {
+      return await processor({
+        id: String(job.id),
+        type: job.name,
+        payload: job.data,
+        attempt: job.attemptsStarted,
+        progress: (percent) => job.updateProgress(Math.max(0, Math.min(100, percent))),
+      });
+    } catch (error) {
+      if (error instanceof PermanentJobError) throw new UnrecoverableError(error.message);
+      throw error;
+    }
   }
 
   async close(): Promise<void> {
     await Promise.all([...this.#workers].map((w) => w.close()));
-    this.#workers.clear();
     const events = this.#events;
     this.#events = null;
     this.#listeners.clear();
