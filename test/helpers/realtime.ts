@@ -68,12 +68,12 @@ export async function post<R, V>(
   return (await response.json()) as Result<R>;
 }
 
-export function wsUrl(server: RunningServer): string {
+export function wsUrl(server: { port: number }): string {
   return `ws://127.0.0.1:${server.port}/graphql`;
 }
 
 /** A graphql-ws client that does not retry, so a refused or lost connection shows. */
-export function wsClient(server: RunningServer, authorization?: string): Client {
+export function wsClient(server: { port: number }, authorization?: string): Client {
   return createClient({
     url: wsUrl(server),
     webSocketImpl: WebSocket,
