@@ -39,6 +39,21 @@ export function authorizationOf(context: object): string | null {
   return null;
 }
 
+/** Subscription streams of one instance (keyed by its services): being set up, and open. */
+export interface SubscriptionCounts {
+  settingUp: number;
+  open: number;
+}
+
+const counts = new WeakMap<object, SubscriptionCounts>();
+
+/** This instance's subscription streams, for leak checks and metrics. */
+export function subscriptionCounts(services: object): SubscriptionCounts {
+  const found = counts.get(services) ?? { settingUp: 0, open: 0 };
+  counts.set(services, found);
+  return found;
+}
+
 /**
  * A fresh context for one event: new loaders (nothing cached from an earlier event) and the
  * caller authenticated again, so a session that ended meanwhile ends the stream (Pothos #1421:
@@ -59,9 +74,17 @@ export function useFreshEventContext(): Plugin<Context> {
   return {
     onSubscribe({ setSubscribeFn }) {
       setSubscribeFn(async (args: ExecutionArgs) => {
-        const source = await createSourceEventStream(args);
-        if (!isEvents(source)) return source;
         const start = args.contextValue as Context;
+        const tally = subscriptionCounts(start.services);
+        tally.settingUp++;
+        let source: Awaited<ReturnType<typeof createSourceEventStream>>;
+        try {
+          source = await createSourceEventStream(args);
+        } finally {
+          tally.settingUp--;
+        }
+        if (!isEvents(source)) return source;
+        tally.open++;
         const authorization = authorizationOf(start);
         const release =
           start.caller === null ? () => undefined : start.services.presence.hold(start.caller.accountId);
@@ -69,6 +92,7 @@ export function useFreshEventContext(): Plugin<Context> {
         const end = async (): Promise<IteratorResult<ExecutionResult>> => {
           if (!ended) {
             ended = true;
+            tally.open--;
             release();
             await source.return?.();
           }
