@@ -40,7 +40,10 @@ export function createApp(deps: AppDeps): App {
     landingPage: false,
     // Rendered with its assets inlined: no CDN, so GraphiQL works offline and under a strict CSP.
     renderGraphiQL,
-    graphiql: deps.graphiql ? { title: 'docgate', defaultQuery: DEFAULT_QUERY } : false,
+    graphiql: deps.graphiql
+      ? // Subscriptions over graphql-ws: an EventSource cannot send the CSRF-prevention header.
+        { title: 'docgate', defaultQuery: DEFAULT_QUERY, subscriptionsProtocol: 'WS' }
+      : false,
     maskedErrors: { maskError: createMaskError(deps.logger) },
     batching: false,
     cors:
