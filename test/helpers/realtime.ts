@@ -5,11 +5,12 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { type Client, createClient, type FormattedExecutionResult } from 'graphql-ws';
-import { inject } from 'vitest';
+import { afterEach, inject } from 'vitest';
 import WebSocket from 'ws';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { type RunningServer, startServer } from '../../src/server.js';
+import { SubmitScoreDocument } from '../generated/operations.js';
 import { uniqueName } from './names.js';
 
 export type Result<R> = FormattedExecutionResult<R, unknown>;
@@ -179,4 +180,48 @@ export async function sseSubscribe<R, V>(
     },
   };
   return stream;
+}
+
+/**
+ * Registers an `afterEach` that undoes, newest first, what the test deferred; returns `defer`.
+ * Call once at the top of a test file.
+ */
+export function cleanupAfterEach(): (cleanup: () => Promise<unknown> | unknown) => void {
+  const cleanups: Array<() => Promise<unknown> | unknown> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  return (cleanup) => {
+    cleanups.push(cleanup);
+  };
+}
+
+/** Starts an instance that `defer` closes after the test. */
+export async function deferredInstance(
+  defer: (cleanup: () => Promise<unknown>) => void,
+  env: Record<string, string>,
+): Promise<RunningServer> {
+  const server = await startInstance(env);
+  defer(() => server.close());
+  return server;
+}
+
+/**
+ * Submits scores on `board` (player `player`, scores 1, 2, ...) every 100 ms until `until`
+ * settles: a subscription's start cannot be observed from the client, so the first event
+ * is what shows it is listening.
+ */
+export async function publishUntil<T>(
+  server: RunningServer,
+  authorization: string,
+  board: string,
+  until: Promise<T>,
+  player = 'p',
+): Promise<T> {
+  let score = 0;
+  const pump = setInterval(() => {
+    score++;
+    void post(server, SubmitScoreDocument, { board, player, score }, authorization);
+  }, 100);
+  return until.finally(() => clearInterval(pump));
 }

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BullJobQueue } from '../../src/datasources/redis/jobs.js';
 import { UnavailableError } from '../../src/errors.js';
 import { createLogger } from '../../src/logger.js';
@@ -13,6 +13,8 @@ import {
 } from '../generated/operations.js';
 import { runEntry } from '../helpers/processes.js';
 import {
+  cleanupAfterEach,
+  deferredInstance,
   deployment,
   embedded,
   eventually,
@@ -20,23 +22,15 @@ import {
   nextData,
   post,
   signIn,
-  startInstance,
   wsClient,
   wsSubscribe,
 } from '../helpers/realtime.js';
 import { openTestRedis } from '../helpers/redis.js';
 import { startRedis } from '../helpers/servers.js';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = cleanupAfterEach();
 
-async function instance(env: Record<string, string>): Promise<RunningServer> {
-  const server = await startInstance(env);
-  cleanups.push(() => server.close());
-  return server;
-}
+const instance = (env: Record<string, string>) => deferredInstance(defer, env);
 
 type Job = NonNullable<JobQuery['job']>;
 
@@ -133,7 +127,7 @@ for (const [backend, env] of [
       const server = await instance(env({ JOB_STEP_DELAY_MS: '300' }));
       const user = await signIn(server);
       const client = wsClient(server, user);
-      cleanups.push(() => client.dispose());
+      defer(() => client.dispose());
       const queued = await post(server, EnqueueJobDocument, { type: 'generate_report', payload: { report: 'customersByCity' } }, user);
       const id = queued.data?.enqueueJob.id ?? '';
       const stream = wsSubscribe(client, JobUpdatedDocument, { id });
@@ -162,7 +156,7 @@ for (const [backend, env] of [
       const id = queued.data?.enqueueJob.id ?? '';
       await settled(server, id, user);
       const client = wsClient(server, user);
-      cleanups.push(() => client.dispose());
+      defer(() => client.dispose());
       const stream = wsSubscribe(client, JobUpdatedDocument, { id });
       expect((await nextData(stream)).jobUpdated).toMatchObject({ id, status: 'COMPLETED', progress: 100, error: null });
       expect((await next(stream)).done).toBe(true);
@@ -179,7 +173,7 @@ describe('worker processes', () => {
     const user = await signIn(gateway);
     // The first worker stalls after its first progress report, long enough to be killed there.
     const doomed = runEntry('src/worker.ts', { ...env, JOB_STEP_DELAY_MS: '600000' });
-    cleanups.push(() => doomed.kill());
+    defer(() => doomed.kill());
     await doomed.waitFor(/worker started/);
     const queued = await post(gateway, EnqueueJobDocument, { type: 'generate_report', payload: { report: 'customersByCity' } }, user);
     const id = queued.data?.enqueueJob.id ?? '';
@@ -194,7 +188,7 @@ describe('worker processes', () => {
     await doomed.kill();
     expect(doomed.child.signalCode).toBe('SIGKILL');
     const rescuer = runEntry('src/worker.ts', env);
-    cleanups.push(() => rescuer.stop());
+    defer(() => rescuer.stop());
     const job = await settled(gateway, id, user, 30_000);
     expect(job).toMatchObject({ status: 'COMPLETED', progress: 100 });
     expect(job.attempts).toBeGreaterThanOrEqual(2);
@@ -212,14 +206,14 @@ describe('worker processes', () => {
 describe('enqueue while Redis is down', () => {
   it('refuses at the queue with UnavailableError instead of hanging, and takes jobs again once Redis is back', async () => {
     const redis = await startRedis();
-    cleanups.push(() => redis.stop());
+    defer(() => redis.stop());
     const t = await openTestRedis(redis.url);
-    cleanups.push(() => t.close());
+    defer(() => t.close());
     const queue = new BullJobQueue(
       { attempts: 3, backoffMs: 100, keepSeconds: 60, url: redis.url, redis: t.redis, prefix: t.prefix, lockMs: 30_000 },
       createLogger('silent'),
     );
-    cleanups.push(() => queue.close());
+    defer(() => queue.close());
     expect((await queue.enqueue('t', {})).status).toBe('QUEUED');
     await redis.stop();
     const refused = await next(
@@ -235,7 +229,7 @@ describe('enqueue while Redis is down', () => {
 
   it('answers enqueueJob with SERVICE_UNAVAILABLE, and serves it again once Redis is back', async () => {
     const redis = await startRedis();
-    cleanups.push(() => redis.stop());
+    defer(() => redis.stop());
     const server = await instance(deployment({ REDIS_URL: redis.url }));
     const user = await signIn(server);
     const payload = { report: 'customersByCity' };

@@ -1,29 +1,23 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
 import { LeaderboardUpdatedDocument, OnlineUsersDocument } from '../generated/operations.js';
 import { runEntry } from '../helpers/processes.js';
 import {
+  cleanupAfterEach,
+  deferredInstance,
   deployment,
   embedded,
   eventually,
   post,
   signIn,
   sseSubscribe,
-  startInstance,
   wsClient,
   wsSubscribe,
 } from '../helpers/realtime.js';
 
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = cleanupAfterEach();
 
-async function instance(env: Record<string, string>): Promise<RunningServer> {
-  const server = await startInstance(env);
-  cleanups.push(() => server.close());
-  return server;
-}
+const instance = (env: Record<string, string>) => deferredInstance(defer, env);
 
 /** Opens a subscription connection for this caller; resolves once the server has acknowledged it. */
 async function connect(server: { port: number }, authorization?: string) {
@@ -36,7 +30,7 @@ async function connect(server: { port: number }, authorization?: string) {
     await stream.return?.();
     await client.dispose();
   };
-  cleanups.push(close);
+  defer(close);
   return close;
 }
 
@@ -90,7 +84,7 @@ describe('onlineUsers', () => {
     const reader = await signIn(survivor);
     const ann = await signIn(survivor);
     const doomed = runEntry('src/main.ts', env);
-    cleanups.push(() => doomed.kill());
+    defer(() => doomed.kill());
     const port = Number(/"url":"http:\/\/127\.0\.0\.1:(\d+)/.exec(await doomed.waitFor(/"url":"http:\/\/127\.0\.0\.1:\d+/))?.[1]);
     await connect({ port }, ann);
     await expectOnline(survivor, reader, 1);

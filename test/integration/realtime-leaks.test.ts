@@ -1,8 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { subscriptionCounts } from '../../src/plugins/use-fresh-event-context.js';
 import type { RunningServer } from '../../src/server.js';
 import { EnqueueJobDocument, JobUpdatedDocument, LeaderboardUpdatedDocument, SubmitScoreDocument } from '../generated/operations.js';
 import {
+  cleanupAfterEach,
+  deferredInstance,
   deployment,
   embedded,
   eventually,
@@ -10,15 +12,11 @@ import {
   post,
   signIn,
   sseSubscribe,
-  startInstance,
   wsClient,
   wsSubscribe,
 } from '../helpers/realtime.js';
 
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = cleanupAfterEach();
 
 const CLIENTS = 20;
 const PER_CLIENT = 100; // 2000 subscriptions per round
@@ -72,8 +70,7 @@ for (const [backend, env] of [
 ] as const) {
   describe(`no leaks (${backend})`, () => {
     it('releases everything when thousands of clients leave before their first event', async () => {
-      const server = await startInstance(env());
-      cleanups.push(() => server.close());
+      const server = await deferredInstance(defer, env());
       const user = await signIn(server);
       for (let c = 0; c < CLIENTS; c++) {
         const client = wsClient(server, user);
@@ -89,8 +86,7 @@ for (const [backend, env] of [
     });
 
     it('releases everything when clients leave in the middle of their streams, over WebSocket and SSE', async () => {
-      const server = await startInstance(env());
-      cleanups.push(() => server.close());
+      const server = await deferredInstance(defer, env());
       const user = await signIn(server);
       const streams: Array<AsyncIterableIterator<unknown>> = [];
       const clients = Array.from({ length: 10 }, () => wsClient(server, user));

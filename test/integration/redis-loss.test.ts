@@ -1,13 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { subscriptionCounts } from '../../src/plugins/use-fresh-event-context.js';
-import type { RunningServer } from '../../src/server.js';
-import { LeaderboardUpdatedDocument, SubmitScoreDocument } from '../generated/operations.js';
+import { LeaderboardUpdatedDocument } from '../generated/operations.js';
 import {
+  cleanupAfterEach,
   deployment,
   eventually,
   next,
   nextData,
-  post,
+  publishUntil,
   type Result,
   signIn,
   sseSubscribe,
@@ -17,20 +17,7 @@ import {
 } from '../helpers/realtime.js';
 import { startRedis } from '../helpers/servers.js';
 
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-/** Publishes to the board until `first` settles (a subscription's start is not observable). */
-async function pumpUntil<T>(server: RunningServer, user: string, board: string, first: Promise<T>): Promise<T> {
-  let score = 0;
-  const pump = setInterval(() => {
-    score++;
-    void post(server, SubmitScoreDocument, { board, player: 'p', score }, user);
-  }, 100);
-  return first.finally(() => clearInterval(pump));
-}
+const defer = cleanupAfterEach();
 
 /** The stream ends, or says SERVICE_UNAVAILABLE once and then ends. */
 async function expectEndedByOutage<R>(stream: AsyncIterator<Result<R>>): Promise<void> {
@@ -47,18 +34,18 @@ async function expectEndedByOutage<R>(stream: AsyncIterator<Result<R>>): Promise
 describe('Redis lost mid-subscription', () => {
   it('ends open streams cleanly, keeps the process up, and serves new subscriptions once Redis is back', async () => {
     const redis = await startRedis();
-    cleanups.push(() => redis.stop());
+    defer(() => redis.stop());
     const server = await startInstance(deployment({ REDIS_URL: redis.url }));
-    cleanups.push(() => server.close());
+    defer(() => server.close());
     const user = await signIn(server);
 
     const client = wsClient(server);
-    cleanups.push(() => client.dispose());
+    defer(() => client.dispose());
     const ws = wsSubscribe(client, LeaderboardUpdatedDocument, { board: 'loss' });
-    await pumpUntil(server, user, 'loss', nextData(ws));
+    await publishUntil(server, user, 'loss', nextData(ws));
     const sse = await sseSubscribe(server, LeaderboardUpdatedDocument, { board: 'loss' });
-    cleanups.push(() => sse.return?.());
-    await pumpUntil(server, user, 'loss', nextData(sse));
+    defer(() => sse.return?.());
+    await publishUntil(server, user, 'loss', nextData(sse));
 
     await redis.stop();
     await expectEndedByOutage(ws);
@@ -82,7 +69,7 @@ describe('Redis lost mid-subscription', () => {
     await eventually(
       async () => {
         const attempt = wsSubscribe(client, LeaderboardUpdatedDocument, { board: 'back' });
-        const r = await pumpUntil(server, again, 'back', next(attempt, 15_000));
+        const r = await publishUntil(server, again, 'back', next(attempt, 15_000));
         await attempt.return?.();
         return r.done !== true && r.value.errors === undefined && r.value.data?.leaderboardUpdated.player === 'p';
       },

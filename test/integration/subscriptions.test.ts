@@ -1,36 +1,27 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
 import { JobUpdatedDocument, LeaderboardUpdatedDocument, SubmitScoreDocument } from '../generated/operations.js';
 import {
+  cleanupAfterEach,
+  deferredInstance,
   deployment,
   embedded,
   next,
   nextData,
   post,
+  publishUntil,
   signIn,
   sseSubscribe,
-  startInstance,
   wsClient,
   wsSubscribe,
 } from '../helpers/realtime.js';
 
-const opened: Array<{ close(): Promise<void> | void }> = [];
-const track = <T extends { close(): Promise<void> | void }>(thing: T): T => {
-  opened.push(thing);
-  return thing;
-};
-
-afterEach(async () => {
-  for (const thing of opened.splice(0).reverse()) await thing.close();
-});
-
-async function instance(env: Record<string, string>): Promise<RunningServer> {
-  return track(await startInstance(env));
-}
+const defer = cleanupAfterEach();
+const instance = (env: Record<string, string>) => deferredInstance(defer, env);
 
 function client(server: RunningServer, authorization?: string) {
   const c = wsClient(server, authorization);
-  track({ close: () => c.dispose() });
+  defer(() => c.dispose());
   return c;
 }
 
@@ -40,14 +31,7 @@ describe('subscriptions across two instances over Redis', () => {
     const [a, b] = [await instance(env), await instance(env)];
     const user = await signIn(a);
     const stream = wsSubscribe(client(a), LeaderboardUpdatedDocument, { board: 'cross' });
-    // The first mutation may race the subscription's start; send until the first event arrives.
-    const first = nextData(stream);
-    let sent = 0;
-    const pump = setInterval(() => {
-      sent++;
-      void post(b, SubmitScoreDocument, { board: 'cross', player: `warm${sent}`, score: sent }, user);
-    }, 100);
-    await first.finally(() => clearInterval(pump));
+    await publishUntil(b, user, 'cross', nextData(stream), 'warm');
     const done = post(b, SubmitScoreDocument, { board: 'cross', player: 'zed', score: 1000 }, user);
     for (;;) {
       const event = (await nextData(stream)).leaderboardUpdated;
@@ -65,7 +49,7 @@ describe('subscriptions across two instances over Redis', () => {
     const user = await signIn(a);
     await post(a, SubmitScoreDocument, { board: 'sse', player: 'ann', score: 10 }, user);
     const stream = await sseSubscribe(b, LeaderboardUpdatedDocument, { board: 'sse' });
-    track({ close: async () => void (await stream.return?.()) });
+    defer(() => stream.return?.());
     expect(stream.status).toBe(200);
     // SSE answers once the subscription is set up, so nothing published after this is missed.
     await post(a, SubmitScoreDocument, { board: 'sse', player: 'bob', score: 20 }, user);
@@ -80,15 +64,9 @@ describe('subscriptions on the embedded default', () => {
     const server = await instance(embedded());
     const user = await signIn(server);
     const sse = await sseSubscribe(server, LeaderboardUpdatedDocument, { board: 'local' });
-    track({ close: async () => void (await sse.return?.()) });
+    defer(() => sse.return?.());
     const ws = wsSubscribe(client(server, user), LeaderboardUpdatedDocument, { board: 'local' });
-    const wsFirst = nextData(ws);
-    let score = 0;
-    const pump = setInterval(() => {
-      score++;
-      void post(server, SubmitScoreDocument, { board: 'local', player: 'p', score }, user);
-    }, 100);
-    const got = await wsFirst.finally(() => clearInterval(pump));
+    const got = await publishUntil(server, user, 'local', nextData(ws));
     expect(got.leaderboardUpdated.player).toBe('p');
     expect((await nextData(sse)).leaderboardUpdated).toMatchObject({ player: 'p', score: 1, rank: 1, previousRank: null });
     await ws.return?.();
@@ -131,13 +109,7 @@ describe('subscription authentication', () => {
     const user = await signIn(server);
     const other = await signIn(server);
     const stream = wsSubscribe(client(server, user), LeaderboardUpdatedDocument, { board: 'auth' });
-    const first = nextData(stream);
-    let score = 0;
-    const pump = setInterval(() => {
-      score++;
-      void post(server, SubmitScoreDocument, { board: 'auth', player: 'p', score }, other);
-    }, 100);
-    await first.finally(() => clearInterval(pump));
+    await publishUntil(server, other, 'auth', nextData(stream));
     const caller = await server.services.accounts.authenticate(user);
     if (caller === null) throw new Error('not signed in');
     await server.services.accounts.logout(caller);
