@@ -130,8 +130,9 @@ export class BullJobQueue implements JobQueue {
   }
 
   /**
-   * Waits (within the deadline) for the connection to be ready, then adds: a job is either added
-   * and acknowledged, or refused and never added later behind the caller's back.
+   * Adds only once the connection is up, waiting for it no longer than the deadline, so an
+   * enqueue during an outage is refused at once rather than queued in memory. (An add already
+   * sent when the connection drops may still land after its refusal.)
    */
   async enqueue(type: string, payload: unknown): Promise<JobRecord> {
     const started = Date.now();
