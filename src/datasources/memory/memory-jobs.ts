@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type {
   JobChange,
   JobProcessor,
@@ -11,6 +12,8 @@ import type {
 import { PermanentJobError } from '../ports.js';
 
 const FINISHED = new Set(['COMPLETED', 'FAILED']);
+/** How long closing waits for running jobs; an unfinished one is lost with the process anyway. */
+const CLOSE_GRACE_MS = 10_000;
 
 /**
  * The embedded default's queue: BullMQ's states, retries and events, in process memory. Jobs do
@@ -83,7 +86,7 @@ export class MemoryJobQueue implements JobQueue {
     return {
       close: async () => {
         this.#pool = null;
-        await Promise.all(this.#running);
+        await this.#drain();
       },
     };
   }
@@ -92,8 +95,15 @@ export class MemoryJobQueue implements JobQueue {
     this.#pool = null;
     for (const timer of this.#retries) clearTimeout(timer);
     this.#retries.clear();
-    await Promise.all(this.#running);
+    await this.#drain();
     this.#events.removeAllListeners();
+  }
+
+  #drain(): Promise<unknown> {
+    return Promise.race([
+      Promise.allSettled(this.#running),
+      sleep(CLOSE_GRACE_MS, undefined, { ref: false }),
+    ]);
   }
 
   #pump(): void {
