@@ -139,9 +139,10 @@ for (const backend of BACKENDS) {
         times.push(performance.now() - started);
         expect(codes(failed)).toEqual(['UNAUTHENTICATED']);
       }
-      // LOGIN_MAX_FAILURES=4: the 3rd and 4th attempts wait 250 and 500 ms before checking.
-      expect((times[2] ?? 0) - (times[0] ?? 0)).toBeGreaterThan(200);
-      expect((times[3] ?? 0) - (times[0] ?? 0)).toBeGreaterThan(450);
+      // LOGIN_MAX_FAILURES=4: the 3rd and 4th attempts wait 250 and 500 ms before the hash check
+      // (lower bounds only: the hash itself takes a varying time on a busy machine).
+      expect(times[2]).toBeGreaterThanOrEqual(250);
+      expect(times[3]).toBeGreaterThanOrEqual(500);
 
       const refused = await t.run(LoginDocument, { email, password: PASSWORD });
       expect(codes(refused)).toEqual(['RATE_LIMITED']);
