@@ -13,6 +13,8 @@ import type {
 
 const DUPLICATE_KEY = 11000;
 const NOT_IMPLEMENTED = 238;
+/** Server time a whole scan (a backup of one collection) may take. */
+const SCAN_TIME_LIMIT_MS = 60 * 60 * 1000;
 
 function duplicateKeyField(error: MongoServerError): string {
   const keyPattern: unknown = error.keyPattern;
@@ -99,15 +101,17 @@ class MongoCollection<T extends StoredDoc> implements DocumentCollection<T> {
     }
   }
 
+  /**
+   * One cursor in `_id` order, fetched `batchSize` at a time: linear on any server (a keyset
+   * query per batch is quadratic on servers that cannot seek on `_id`, FerretDB's SQLite backend
+   * among them). Its time limit is a backup's, not a request's.
+   */
   async *scan(batchSize = 1000): AsyncIterable<T> {
-    let after: string | null = null;
-    for (;;) {
-      const filter: Filter = after === null ? {} : { _id: { $gt: after } };
-      const batch = await this.find(filter, { sort: [['_id', 1]], limit: batchSize });
-      yield* batch;
-      const last = batch.at(-1);
-      if (last === undefined || batch.length < batchSize) return;
-      after = last._id;
+    const cursor = this.collection.find({}, { sort: { _id: 1 }, batchSize, maxTimeMS: SCAN_TIME_LIMIT_MS });
+    try {
+      for await (const doc of cursor) yield doc as T;
+    } finally {
+      await cursor.close();
     }
   }
 
