@@ -24,6 +24,8 @@ export interface AppDeps {
   /** Probes for `GET /ready`, one per backend in use. */
   readiness?: ReadinessChecks;
   /** Live figures for `GET /metrics`. */
+  /** True once the instance is shutting down: `/ready` then answers 503. */
+  draining?: () => boolean;
   metrics?: MetricSources;
   /** Rate-limit anonymous callers by the last `X-Forwarded-For` entry; default false (the socket). */
   trustProxy?: boolean;
@@ -52,7 +54,7 @@ export function createApp(deps: AppDeps): App {
         : false,
     plugins: [
       useRequestLog(deps.logger),
-      useReadiness(deps.readiness ?? {}),
+      useReadiness(deps.readiness ?? {}, deps.draining ?? (() => false)),
       ...metricsPlugins(deps.metrics ?? {}),
       // Before the others on /graphql: every request is authenticated and counted, even refused ones.
       useRateLimit({ services: deps.services, endpoint: '/graphql', trustProxy: deps.trustProxy ?? false }),

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { type Backends, createBackends } from './datasources/index.js';
@@ -30,7 +30,29 @@ async function seedFirstStart(backends: Backends, services: Services, logger: Lo
 }
 
 /** How long requests in flight (and SSE streams) may run on at shutdown. */
-const SHUTDOWN_GRACE_MS = 2000;
+const SHUTDOWN_GRACE_MS = 5000;
+/** How long a just-accepted connection has to send its request at shutdown before it counts as idle. */
+const IDLE_GRACE_MS = 250;
+
+/**
+ * Stops accepting, then lets every accepted connection finish: each answers its request in flight
+ * with `Connection: close`; a connection accepted a moment before the listener closed gets time to
+ * send its request before idle ones are closed; whatever is still open after the grace period
+ * (SSE streams) is cut.
+ */
+function drain(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    // net.Server's close, not http.Server's: the latter also closes idle connections at once,
+    // resetting a client whose request is already on its way.
+    net.Server.prototype.close.call(server, () => {
+      clearInterval(idle);
+      clearTimeout(cut);
+      resolve();
+    });
+    const idle = setInterval(() => server.closeIdleConnections(), IDLE_GRACE_MS);
+    const cut = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+  });
+}
 
 /** One probe per backend in use, for `GET /ready`. */
 function readinessChecks(backends: Backends): ReadinessChecks {
@@ -57,10 +79,16 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     introspection: !production,
     corsOrigins: config.CORS_ORIGINS,
     readiness: readinessChecks(backends),
+    // Not ready once shutting down, so a load balancer stops sending here.
+    draining: () => closing,
     metrics: { cache: () => backends.cache.stats() },
     trustProxy: config.TRUST_PROXY,
   });
+  let closing = false;
   const server: Server = createServer((req, res) => {
+    // While shutting down, each response closes its connection, so keep-alive clients move to
+    // another instance after their answer instead of being cut mid-request.
+    if (closing) res.setHeader('connection', 'close');
     // A body must declare its length, so the size limit is checked before anything is read.
     if (req.method === 'POST' && req.headers['content-length'] === undefined) {
       res
@@ -87,16 +115,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     backends,
     websocket,
     async close() {
-      await websocket.close();
-      await new Promise<void>((resolve) => {
-        // Open SSE subscriptions never go idle: they are cut after a grace period.
-        const cut = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
-        server.close(() => {
-          clearTimeout(cut);
-          resolve();
-        });
-        server.closeIdleConnections();
-      });
+      closing = true;
+      await Promise.all([websocket.close(), drain(server)]);
       await closeServices(services);
       await backends.close();
     },

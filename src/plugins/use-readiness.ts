@@ -16,12 +16,17 @@ function withDeadline(probe: Promise<void>, ms: number): Promise<void> {
 
 /**
  * `GET /ready`: 200 when every backend in use answers within the deadline, else 503 naming each
- * one that failed (never the error's detail, which may hold a host or a credential).
+ * one that failed (never the error's detail, which may hold a host or a credential); 503 too once
+ * the instance is shutting down.
  */
-export function useReadiness(checks: ReadinessChecks): Plugin {
+export function useReadiness(checks: ReadinessChecks, draining: () => boolean): Plugin {
   return {
     async onRequest({ request, url, endResponse }) {
       if (url.pathname !== '/ready' || request.method !== 'GET') return;
+      if (draining()) {
+        endResponse(Response.json({ ready: false, shuttingDown: true }, { status: 503 }));
+        return;
+      }
       const names = Object.keys(checks);
       const outcomes = await Promise.allSettled(
         names.map((name) =>

@@ -84,6 +84,19 @@ describe('hardening', () => {
     expect((await errorsOf(await post({ query }, closed))).length).toBeGreaterThan(0);
   });
 
+  it('reports not ready while shutting down', async () => {
+    const draining = createApp({
+      services: t.services,
+      logger: createLogger('silent'),
+      graphiql: false,
+      draining: () => true,
+    });
+    const response = await draining.fetch('http://docgate.test/ready');
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ ready: false, shuttingDown: true });
+    expect((await t.app.fetch('http://docgate.test/ready')).status).toBe(200);
+  });
+
   it('serves GraphiQL to a browser only when enabled', async () => {
     const html = { headers: { accept: 'text/html' } };
     const withGraphiql = createApp({ services: t.services, logger: createLogger('silent'), graphiql: true });
