@@ -3,6 +3,33 @@ import type { Backends } from '../datasources/index.js';
 import type { Counters, Leaderboards } from '../datasources/ports.js';
 import type { StateSection } from './format.js';
 
+const BATCH = 500;
+
+/** Parses each record with `schema` and hands them to `write` in batches; returns how many. */
+async function restoreInBatches<S extends z.ZodType>(
+  records: AsyncIterable<unknown>,
+  schema: S,
+  write: (batch: Array<z.infer<S>>) => Promise<void>,
+): Promise<number> {
+  let batch: Array<z.infer<S>> = [];
+  let count = 0;
+  for await (const record of records) {
+    batch.push(schema.parse(record));
+    count += 1;
+    if (batch.length >= BATCH) {
+      await write(batch);
+      batch = [];
+    }
+  }
+  await write(batch);
+  return count;
+}
+
+async function isEmpty(entries: AsyncIterable<unknown>): Promise<boolean> {
+  for await (const _ of entries) return false;
+  return true;
+}
+
 const counterRecord = z.object({ key: z.string().min(1), value: z.number().int() });
 
 /** Counters (view counts): `{ key, value }` records. */
@@ -12,25 +39,11 @@ export function countersSection(counters: Counters): StateSection {
     async *dump() {
       for await (const [key, value] of counters.entries()) yield { key, value };
     },
-    async restore(records) {
-      let batch: Array<readonly [string, number]> = [];
-      let count = 0;
-      for await (const record of records) {
-        const { key, value } = counterRecord.parse(record);
-        batch.push([key, value]);
-        count += 1;
-        if (batch.length >= 500) {
-          await counters.set(batch);
-          batch = [];
-        }
-      }
-      await counters.set(batch);
-      return count;
-    },
-    async isEmpty() {
-      for await (const _ of counters.entries()) return false;
-      return true;
-    },
+    restore: (records) =>
+      restoreInBatches(records, counterRecord, (batch) =>
+        counters.set(batch.map(({ key, value }) => [key, value] as const)),
+      ),
+    isEmpty: () => isEmpty(counters.entries()),
     clear: () => counters.clear(),
   };
 }
@@ -42,24 +55,8 @@ export function leaderboardsSection(leaderboards: Leaderboards): StateSection {
   return {
     name: 'leaderboards',
     dump: () => leaderboards.entries(),
-    async restore(records) {
-      let batch: Array<z.infer<typeof scoreRecord>> = [];
-      let count = 0;
-      for await (const record of records) {
-        batch.push(scoreRecord.parse(record));
-        count += 1;
-        if (batch.length >= 500) {
-          await leaderboards.load(batch);
-          batch = [];
-        }
-      }
-      await leaderboards.load(batch);
-      return count;
-    },
-    async isEmpty() {
-      for await (const _ of leaderboards.entries()) return false;
-      return true;
-    },
+    restore: (records) => restoreInBatches(records, scoreRecord, (batch) => leaderboards.load(batch)),
+    isEmpty: () => isEmpty(leaderboards.entries()),
     clear: () => leaderboards.clear(),
   };
 }
