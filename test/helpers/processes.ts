@@ -52,7 +52,10 @@ export function runEntry(entry: string, env: Record<string, string>): NodeProces
           if (match !== null) finish(() => resolve(match[0]));
           else if (done) finish(() => reject(new Error(`${entry} exited before ${pattern}:\n${output}`)));
         };
-        const timer = setTimeout(() => finish(() => reject(new Error(`${entry}: no ${pattern} within ${ms} ms:\n${output}`))), ms);
+        const timer = setTimeout(
+          () => finish(() => reject(new Error(`${entry}: no ${pattern} within ${ms} ms:\n${output}`))),
+          ms,
+        );
         const finish = (settle: () => void) => {
           clearTimeout(timer);
           listeners.delete(check);

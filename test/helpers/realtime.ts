@@ -33,7 +33,14 @@ export function deployment(extra: Record<string, string> = {}): Record<string, s
 
 /** The embedded default: no MongoDB, no Redis. */
 export function embedded(extra: Record<string, string> = {}): Record<string, string> {
-  return { PORT: '0', NODE_ENV: 'test', SEED_DEMO_DATA: 'false', DATA_DIR: ':memory:', RATE_LIMIT_POINTS: '1000000', ...extra };
+  return {
+    PORT: '0',
+    NODE_ENV: 'test',
+    SEED_DEMO_DATA: 'false',
+    DATA_DIR: ':memory:',
+    RATE_LIMIT_POINTS: '1000000',
+    ...extra,
+  };
 }
 
 export async function startInstance(env: Record<string, string>): Promise<RunningServer> {
@@ -116,7 +123,11 @@ export async function nextData<R>(stream: AsyncIterator<Result<R>>, ms?: number)
 }
 
 /** Polls `probe` until it returns true, failing after `ms` (a condition, not a timing assertion). */
-export async function eventually(probe: () => Promise<boolean> | boolean, ms = 15_000, what = 'condition'): Promise<void> {
+export async function eventually(
+  probe: () => Promise<boolean> | boolean,
+  ms = 15_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await probe())) {
     if (Date.now() > deadline) throw new Error(`${what} not reached within ${ms} ms`);

@@ -35,7 +35,9 @@ describe('first start on the embedded default', () => {
       url,
       'mutation { login(email: "admin@example.com", password: "correct horse battery") { token } }',
     );
-    return (result.data?.login as { token: string }).token;
+    const token = (result.data?.login as { token?: string } | undefined)?.token;
+    if (token === undefined) throw new Error(`login failed: ${JSON.stringify(result)}`);
+    return token;
   };
 
   it('loads the demo data once, keeps what is written across a restart, and does not load it again', async () => {

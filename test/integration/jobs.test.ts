@@ -51,7 +51,13 @@ async function settled(server: RunningServer, id: string, user: string, ms = 20_
 async function someCustomers(server: RunningServer): Promise<void> {
   const people = [
     { lastName: 'A', firstName: 'a', email: 'a@example.com', age: 30, addresses: [{ city: 'Lyon' }] },
-    { lastName: 'B', firstName: 'b', email: 'b@example.com', age: 40, addresses: [{ city: 'Lyon' }, { city: 'Nice' }] },
+    {
+      lastName: 'B',
+      firstName: 'b',
+      email: 'b@example.com',
+      age: 40,
+      addresses: [{ city: 'Lyon' }, { city: 'Nice' }],
+    },
     { lastName: 'C', firstName: 'c', email: 'c@example.com', addresses: [{ city: 'Nice' }] },
   ];
   for (const person of people) await server.services.customers.create(person);
@@ -66,7 +72,12 @@ for (const [backend, env] of [
       const server = await instance(env());
       const user = await signIn(server);
       await someCustomers(server);
-      const queued = await post(server, EnqueueJobDocument, { type: 'generate_report', payload: { report: 'customersByCity' } }, user);
+      const queued = await post(
+        server,
+        EnqueueJobDocument,
+        { type: 'generate_report', payload: { report: 'customersByCity' } },
+        user,
+      );
       expect(queued.errors).toBeUndefined();
       expect(queued.data?.enqueueJob).toMatchObject({ type: 'generate_report', status: 'QUEUED' });
       const job = await settled(server, queued.data?.enqueueJob.id ?? '', user);
@@ -86,7 +97,12 @@ for (const [backend, env] of [
       expect(job.status).toBe('COMPLETED');
       const { messageId } = job.result as { messageId: string };
       const stored = await server.backends.documents.collection(OUTBOX).findOne({ _id: messageId });
-      expect(stored).toMatchObject({ to: 'ann@example.com', subject: 'Hello', body: 'Hi Ann', jobId: job.id });
+      expect(stored).toMatchObject({
+        to: 'ann@example.com',
+        subject: 'Hello',
+        body: 'Hi Ann',
+        jobId: job.id,
+      });
     });
 
     it('fails a send_email to a .invalid address at once, without retry', async () => {
@@ -114,12 +130,17 @@ for (const [backend, env] of [
       ];
       for (const [type, payload, field] of cases) {
         const r = await post(server, EnqueueJobDocument, { type, payload }, user);
-        expect(r.errors?.[0]?.extensions, `${type} ${JSON.stringify(payload)}`).toMatchObject({ code: 'BAD_USER_INPUT' });
+        expect(r.errors?.[0]?.extensions, `${type} ${JSON.stringify(payload)}`).toMatchObject({
+          code: 'BAD_USER_INPUT',
+        });
         expect(String(r.errors?.[0]?.extensions?.field ?? '')).toContain(field);
       }
       expect((await post(server, QueueCountsDocument, {}, user)).data?.queue.waiting).toBe(0);
       expect((await post(server, JobDocument, { id: '424242' }, user)).data?.job).toBeNull();
-      const anonymous = await post(server, EnqueueJobDocument, { type: 'generate_report', payload: { report: 'customersByCity' } });
+      const anonymous = await post(server, EnqueueJobDocument, {
+        type: 'generate_report',
+        payload: { report: 'customersByCity' },
+      });
       expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     });
 
@@ -128,7 +149,12 @@ for (const [backend, env] of [
       const user = await signIn(server);
       const client = wsClient(server, user);
       defer(() => client.dispose());
-      const queued = await post(server, EnqueueJobDocument, { type: 'generate_report', payload: { report: 'customersByCity' } }, user);
+      const queued = await post(
+        server,
+        EnqueueJobDocument,
+        { type: 'generate_report', payload: { report: 'customersByCity' } },
+        user,
+      );
       const id = queued.data?.enqueueJob.id ?? '';
       const stream = wsSubscribe(client, JobUpdatedDocument, { id });
       const seen: Array<{ status: string; progress: number }> = [];
@@ -152,13 +178,23 @@ for (const [backend, env] of [
     it('gives a finished job its final state once, then completes', async () => {
       const server = await instance(env());
       const user = await signIn(server);
-      const queued = await post(server, EnqueueJobDocument, { type: 'generate_report', payload: { report: 'customersByCity' } }, user);
+      const queued = await post(
+        server,
+        EnqueueJobDocument,
+        { type: 'generate_report', payload: { report: 'customersByCity' } },
+        user,
+      );
       const id = queued.data?.enqueueJob.id ?? '';
       await settled(server, id, user);
       const client = wsClient(server, user);
       defer(() => client.dispose());
       const stream = wsSubscribe(client, JobUpdatedDocument, { id });
-      expect((await nextData(stream)).jobUpdated).toMatchObject({ id, status: 'COMPLETED', progress: 100, error: null });
+      expect((await nextData(stream)).jobUpdated).toMatchObject({
+        id,
+        status: 'COMPLETED',
+        progress: 100,
+        error: null,
+      });
       expect((await next(stream)).done).toBe(true);
       const unknown = wsSubscribe(client, JobUpdatedDocument, { id: '999999' });
       expect((await next(unknown)).value?.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
@@ -175,7 +211,12 @@ describe('worker processes', () => {
     const doomed = runEntry('src/worker.ts', { ...env, JOB_STEP_DELAY_MS: '600000' });
     defer(() => doomed.kill());
     await doomed.waitFor(/worker started/);
-    const queued = await post(gateway, EnqueueJobDocument, { type: 'generate_report', payload: { report: 'customersByCity' } }, user);
+    const queued = await post(
+      gateway,
+      EnqueueJobDocument,
+      { type: 'generate_report', payload: { report: 'customersByCity' } },
+      user,
+    );
     const id = queued.data?.enqueueJob.id ?? '';
     await eventually(
       async () => {
@@ -210,7 +251,15 @@ describe('enqueue while Redis is down', () => {
     const t = await openTestRedis(redis.url);
     defer(() => t.close());
     const queue = new BullJobQueue(
-      { attempts: 3, backoffMs: 100, keepSeconds: 60, url: redis.url, redis: t.redis, prefix: t.prefix, lockMs: 30_000 },
+      {
+        attempts: 3,
+        backoffMs: 100,
+        keepSeconds: 60,
+        url: redis.url,
+        redis: t.redis,
+        prefix: t.prefix,
+        lockMs: 30_000,
+      },
       createLogger('silent'),
     );
     defer(() => queue.close());
@@ -224,7 +273,11 @@ describe('enqueue while Redis is down', () => {
     );
     expect(refused.value).toBeInstanceOf(UnavailableError);
     await redis.start();
-    await eventually(async () => (await queue.enqueue('t', {}).catch(() => null)) !== null, 20_000, 'enqueue working again');
+    await eventually(
+      async () => (await queue.enqueue('t', {}).catch(() => null)) !== null,
+      20_000,
+      'enqueue working again',
+    );
   });
 
   it('answers enqueueJob with SERVICE_UNAVAILABLE, and serves it again once Redis is back', async () => {
@@ -233,7 +286,9 @@ describe('enqueue while Redis is down', () => {
     const server = await instance(deployment({ REDIS_URL: redis.url }));
     const user = await signIn(server);
     const payload = { report: 'customersByCity' };
-    expect((await post(server, EnqueueJobDocument, { type: 'generate_report', payload }, user)).errors).toBeUndefined();
+    expect(
+      (await post(server, EnqueueJobDocument, { type: 'generate_report', payload }, user)).errors,
+    ).toBeUndefined();
     await redis.stop();
     const refused = await next(
       (async function* () {
@@ -248,7 +303,11 @@ describe('enqueue while Redis is down', () => {
     await eventually(
       async () => {
         again = again || (await signIn(server).catch(() => ''));
-        return again !== '' && (await post(server, EnqueueJobDocument, { type: 'generate_report', payload }, again)).errors === undefined;
+        return (
+          again !== '' &&
+          (await post(server, EnqueueJobDocument, { type: 'generate_report', payload }, again)).errors ===
+            undefined
+        );
       },
       20_000,
       'enqueue working again',

@@ -72,7 +72,12 @@ describe('onlineUsers', () => {
     const anonymous = await post(server, OnlineUsersDocument, {});
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     await expectOnline(server, ann, 0);
-    const stream = await sseSubscribe(server, LeaderboardUpdatedDocument, { board: 'p' }, { authorization: ann });
+    const stream = await sseSubscribe(
+      server,
+      LeaderboardUpdatedDocument,
+      { board: 'p' },
+      { authorization: ann },
+    );
     await expectOnline(server, ann, 1);
     await stream.return?.();
     await expectOnline(server, ann, 0);
@@ -85,7 +90,11 @@ describe('onlineUsers', () => {
     const ann = await signIn(survivor);
     const doomed = runEntry('src/main.ts', env);
     defer(() => doomed.kill());
-    const port = Number(/"url":"http:\/\/127\.0\.0\.1:(\d+)/.exec(await doomed.waitFor(/"url":"http:\/\/127\.0\.0\.1:\d+/))?.[1]);
+    const port = Number(
+      /"url":"http:\/\/127\.0\.0\.1:(\d+)/.exec(
+        await doomed.waitFor(/"url":"http:\/\/127\.0\.0\.1:\d+/),
+      )?.[1],
+    );
     await connect({ port }, ann);
     await expectOnline(survivor, reader, 1);
     await doomed.kill();

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { subscriptionCounts } from '../../src/plugins/use-fresh-event-context.js';
 import type { RunningServer } from '../../src/server.js';
-import { EnqueueJobDocument, JobUpdatedDocument, LeaderboardUpdatedDocument, SubmitScoreDocument } from '../generated/operations.js';
+import {
+  EnqueueJobDocument,
+  JobUpdatedDocument,
+  LeaderboardUpdatedDocument,
+  SubmitScoreDocument,
+} from '../generated/operations.js';
 import {
   cleanupAfterEach,
   deferredInstance,
@@ -75,7 +80,9 @@ for (const [backend, env] of [
       for (let c = 0; c < CLIENTS; c++) {
         const client = wsClient(server, user);
         for (let s = 0; s < PER_CLIENT; s++) {
-          const stream = wsSubscribe(client, LeaderboardUpdatedDocument, { board: `leak-${(c * PER_CLIENT + s) % BOARDS}` });
+          const stream = wsSubscribe(client, LeaderboardUpdatedDocument, {
+            board: `leak-${(c * PER_CLIENT + s) % BOARDS}`,
+          });
           void stream.next().catch(() => undefined);
         }
         // Gone while its subscriptions are still being set up, or just after.
@@ -96,20 +103,32 @@ for (const [backend, env] of [
         ),
       );
       const sse = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => sseSubscribe(server, LeaderboardUpdatedDocument, { board: `mid-${i % 10}` })),
+        Array.from({ length: 50 }, (_, i) =>
+          sseSubscribe(server, LeaderboardUpdatedDocument, { board: `mid-${i % 10}` }),
+        ),
       );
       streams.push(...wsStreams, ...sse);
       // Each stream gets at least one event; publish until all have.
-      const firsts = Promise.all(wsStreams.map((s) => nextData(s, 30_000)).concat(sse.map((s) => nextData(s, 30_000))));
+      const firsts = Promise.all(
+        wsStreams.map((s) => nextData(s, 30_000)).concat(sse.map((s) => nextData(s, 30_000))),
+      );
       let round = 0;
       const pump = setInterval(() => {
         round++;
-        for (let b = 0; b < 10; b++) void post(server, SubmitScoreDocument, { board: `mid-${b}`, player: 'p', score: round }, user);
+        for (let b = 0; b < 10; b++)
+          void post(server, SubmitScoreDocument, { board: `mid-${b}`, player: 'p', score: round }, user);
       }, 100);
       await firsts.finally(() => clearInterval(pump));
-      const job = await post(server, EnqueueJobDocument, { type: 'generate_report', payload: { report: 'customersByCity' } }, user);
+      const job = await post(
+        server,
+        EnqueueJobDocument,
+        { type: 'generate_report', payload: { report: 'customersByCity' } },
+        user,
+      );
       const jobStreams = Array.from({ length: 20 }, () =>
-        wsSubscribe(clients[0] ?? wsClient(server, user), JobUpdatedDocument, { id: job.data?.enqueueJob.id ?? '' }),
+        wsSubscribe(clients[0] ?? wsClient(server, user), JobUpdatedDocument, {
+          id: job.data?.enqueueJob.id ?? '',
+        }),
       );
       for (const s of jobStreams) void s.next().catch(() => undefined);
       await Promise.all(sse.map((s) => s.return?.()));

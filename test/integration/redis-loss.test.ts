@@ -61,17 +61,23 @@ describe('Redis lost mid-subscription', () => {
 
     await redis.start();
     let again = '';
-    await eventually(async () => {
-      again = again || (await signIn(server).catch(() => ''));
-      return again !== '';
-    }, 20_000, 'sessions available again');
+    await eventually(
+      async () => {
+        again = again || (await signIn(server).catch(() => ''));
+        return again !== '';
+      },
+      20_000,
+      'sessions available again',
+    );
     // The subscriber connection reconnects in the background: a new subscription works again.
     await eventually(
       async () => {
         const attempt = wsSubscribe(client, LeaderboardUpdatedDocument, { board: 'back' });
         const r = await publishUntil(server, again, 'back', next(attempt, 15_000));
         await attempt.return?.();
-        return r.done !== true && r.value.errors === undefined && r.value.data?.leaderboardUpdated.player === 'p';
+        return (
+          r.done !== true && r.value.errors === undefined && r.value.data?.leaderboardUpdated.player === 'p'
+        );
       },
       30_000,
       'a new subscription receiving events',

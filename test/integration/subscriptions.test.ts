@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
-import { JobUpdatedDocument, LeaderboardUpdatedDocument, SubmitScoreDocument } from '../generated/operations.js';
+import {
+  JobUpdatedDocument,
+  LeaderboardUpdatedDocument,
+  SubmitScoreDocument,
+} from '../generated/operations.js';
 import {
   cleanupAfterEach,
   deferredInstance,
@@ -54,8 +58,18 @@ describe('subscriptions across two instances over Redis', () => {
     // SSE answers once the subscription is set up, so nothing published after this is missed.
     await post(a, SubmitScoreDocument, { board: 'sse', player: 'bob', score: 20 }, user);
     await post(a, SubmitScoreDocument, { board: 'sse', player: 'ann', score: 30 }, user);
-    expect((await nextData(stream)).leaderboardUpdated).toEqual({ player: 'bob', score: 20, rank: 1, previousRank: null });
-    expect((await nextData(stream)).leaderboardUpdated).toEqual({ player: 'ann', score: 30, rank: 1, previousRank: 2 });
+    expect((await nextData(stream)).leaderboardUpdated).toEqual({
+      player: 'bob',
+      score: 20,
+      rank: 1,
+      previousRank: null,
+    });
+    expect((await nextData(stream)).leaderboardUpdated).toEqual({
+      player: 'ann',
+      score: 30,
+      rank: 1,
+      previousRank: 2,
+    });
   });
 });
 
@@ -68,7 +82,12 @@ describe('subscriptions on the embedded default', () => {
     const ws = wsSubscribe(client(server, user), LeaderboardUpdatedDocument, { board: 'local' });
     const got = await publishUntil(server, user, 'local', nextData(ws));
     expect(got.leaderboardUpdated.player).toBe('p');
-    expect((await nextData(sse)).leaderboardUpdated).toMatchObject({ player: 'p', score: 1, rank: 1, previousRank: null });
+    expect((await nextData(sse)).leaderboardUpdated).toMatchObject({
+      player: 'p',
+      score: 1,
+      rank: 1,
+      previousRank: null,
+    });
     await ws.return?.();
   });
 });
@@ -89,7 +108,11 @@ describe('subscription authentication', () => {
     const server = await instance(embedded());
     const response = await fetch(server.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: 'Bearer nope' },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        authorization: 'Bearer nope',
+      },
       body: JSON.stringify({ query: 'subscription { leaderboardUpdated(board: "x") { player } }' }),
     });
     expect(response.status).toBe(401);

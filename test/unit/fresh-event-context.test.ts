@@ -15,7 +15,10 @@ function schemaReportingLoaders(): GraphQLSchema {
     seen.set(ctx.loaders, known);
     return known;
   };
-  const query = new GraphQLObjectType({ name: 'Query', fields: { ok: { type: GraphQLInt, resolve: () => 1 } } });
+  const query = new GraphQLObjectType({
+    name: 'Query',
+    fields: { ok: { type: GraphQLInt, resolve: () => 1 } },
+  });
   const subscription = new GraphQLObjectType<unknown, Context>({
     name: 'Subscription',
     fields: {
@@ -37,7 +40,12 @@ async function loaderIdsPerEvent(t: TestApp, fresh: boolean): Promise<number[]> 
   const yoga = createYoga<Record<string, never>, Context>({
     schema: schemaReportingLoaders(),
     plugins: fresh ? [useFreshEventContext()] : [],
-    context: () => ({ services: t.services, loaders: createLoaders(t.services), caller: null, rateLimit: null }),
+    context: () => ({
+      services: t.services,
+      loaders: createLoaders(t.services),
+      caller: null,
+      rateLimit: null,
+    }),
   });
   const response = await yoga.fetch('http://docgate.test/graphql', {
     method: 'POST',
