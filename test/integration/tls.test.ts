@@ -1,0 +1,158 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type NodeProcess, runEntry } from '../helpers/processes.js';
+import { FERRETDB_BIN, getFreePort, tcpConnect } from '../helpers/servers.js';
+
+/** A gateway whose MongoDB and Redis both speak TLS only, Redis behind a password. */
+describe('TLS and credentials in MONGODB_URL and REDIS_URL', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'docgate-tls-'));
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  const children: ChildProcess[] = [];
+  let gateway: NodeProcess;
+  let gatewayPort: number;
+
+  const waitForPort = async (port: number) => {
+    for (let i = 0; i < 100; i++) {
+      try {
+        await tcpConnect(port);
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+    throw new Error(`nothing listens on ${port}`);
+  };
+
+  beforeAll(async () => {
+    // One self-signed certificate for 127.0.0.1, trusted by the gateway as its own CA.
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { stdio: 'ignore' },
+    );
+    const [redisPort, mongoPort] = [await getFreePort(), await getFreePort()];
+    children.push(
+      spawn(
+        'redis-server',
+        [
+          '--port',
+          '0',
+          '--tls-port',
+          String(redisPort),
+          '--tls-cert-file',
+          cert,
+          '--tls-key-file',
+          key,
+          '--tls-ca-cert-file',
+          cert,
+          '--tls-auth-clients',
+          'no',
+          '--requirepass',
+          's3cret-pass',
+          '--bind',
+          '127.0.0.1',
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--dir',
+          dir,
+        ],
+        { stdio: 'ignore' },
+      ),
+      spawn(
+        FERRETDB_BIN,
+        [
+          '--handler=sqlite',
+          `--sqlite-url=file:${dir}/`,
+          `--state-dir=${dir}`,
+          '--listen-addr=',
+          `--listen-tls=127.0.0.1:${mongoPort}`,
+          `--listen-tls-cert-file=${cert}`,
+          `--listen-tls-key-file=${key}`,
+          '--telemetry=disable',
+          '--debug-addr=-',
+          '--log-level=error',
+        ],
+        { stdio: 'ignore' },
+      ),
+    );
+    await Promise.all([waitForPort(redisPort), waitForPort(mongoPort)]);
+    gatewayPort = await getFreePort();
+    gateway = runEntry('src/main.ts', {
+      PORT: String(gatewayPort),
+      MONGODB_URL: `mongodb://127.0.0.1:${mongoPort}/?tls=true&tlsCAFile=${encodeURIComponent(cert)}`,
+      MONGODB_DB: 'tls',
+      REDIS_URL: `rediss://:s3cret-pass@127.0.0.1:${redisPort}`,
+      // How Node trusts a private CA for every TLS client in the process (ioredis, BullMQ).
+      NODE_EXTRA_CA_CERTS: cert,
+    });
+    await gateway.waitFor(/docgate listening/);
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    for (const child of children) child.kill('SIGTERM');
+    await Promise.all(
+      children.map(
+        (c) => new Promise((resolve) => (c.exitCode === null ? c.once('exit', resolve) : resolve(null))),
+      ),
+    );
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is ready, serves sessions, documents and scores over TLS, and never logs the password', async () => {
+    const base = `http://127.0.0.1:${gatewayPort}`;
+    const ready = await fetch(`${base}/ready`);
+    expect(await ready.json()).toEqual({ ready: true, backends: { documents: true, redis: true } });
+    const gql = async (query: string, token?: string) =>
+      (await (
+        await fetch(`${base}/graphql`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
+          body: JSON.stringify({ query }),
+        })
+      ).json()) as {
+        data?: Record<string, { token?: string; rank?: number; id?: string }>;
+        errors?: unknown;
+      };
+    const registered = await gql(
+      'mutation { register(input: { email: "tls@example.com", password: "correct horse battery" }) { token } }',
+    );
+    const token = registered.data?.register?.token;
+    expect(token, JSON.stringify(registered)).toBeTypeOf('string');
+    const created = await gql(
+      'mutation { createCustomer(input: { lastName: "Sûr", firstName: "Tls", email: "c@tls.example" }) { id } }',
+      token,
+    );
+    expect(created.data?.createCustomer?.id).toMatch(/^[0-9a-f]{24}$/);
+    const scored = await gql(
+      'mutation { submitScore(board: "tls", player: "jean", score: 3) { rank } }',
+      token,
+    );
+    expect(scored.data?.submitScore?.rank).toBe(1);
+    expect(gateway.output()).not.toContain('s3cret-pass');
+  });
+});
