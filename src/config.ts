@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { redisOptionsFromUrl } from './datasources/redis/redis-url.js';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -14,7 +15,17 @@ const schema = z
       .regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ or -, at most 63')
       .default('docgate'),
     /** Redis connection string; when absent, the embedded in-process services are used. */
-    REDIS_URL: z.string().url().optional(),
+    REDIS_URL: z
+      .string()
+      .refine((url) => {
+        try {
+          redisOptionsFromUrl(url);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'expected redis://, rediss://, or redis-sentinel://host:port[,host:port]/<master>')
+      .optional(),
     /** Prefix of every key this app writes in Redis, so apps (and tests) can share one server. Default `docgate:`. */
     REDIS_PREFIX: z
       .string()

@@ -1,6 +1,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../../logger.js';
 import { OutageLog } from '../outage-log.js';
+import { redisOptionsFromUrl } from './redis-url.js';
 
 /**
  * A Redis connection that fails fast instead of hanging: commands time out (not the 10 s
@@ -8,7 +9,8 @@ import { OutageLog } from '../outage-log.js';
  * background so the features it backs heal when Redis returns.
  */
 export function createRedis(url: string, overrides: RedisOptions = {}): Redis {
-  return new Redis(url, {
+  return new Redis({
+    ...redisOptionsFromUrl(url),
     connectTimeout: 2000,
     commandTimeout: 1000,
     maxRetriesPerRequest: 1,
@@ -51,7 +53,5 @@ export async function closeRedis(redis: Redis): Promise<void> {
 }
 
 function redactUrl(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password !== '') parsed.password = '***';
-  return parsed.toString();
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
 }

@@ -16,6 +16,7 @@ import {
 } from '../ports.js';
 import { closeRedis, createRedis } from './client.js';
 import { redisCall } from './redis-errors.js';
+import { redisOptionsFromUrl } from './redis-url.js';
 
 const QUEUE = 'jobs';
 /** An enqueue that Redis has not acknowledged by then is answered SERVICE_UNAVAILABLE. */
@@ -33,19 +34,9 @@ export interface BullJobQueueOptions extends JobQueueOptions {
   lockMs: number;
 }
 
-/** ioredis options from a `redis://` URL, so that BullMQ creates (and closes) its own connections. */
+/** ioredis options from REDIS_URL, so that BullMQ creates (and closes) its own connections. */
 function connectionOf(url: string, extra: RedisOptions): RedisOptions {
-  const u = new URL(url);
-  const db = Number(u.pathname.slice(1) || '0');
-  return {
-    host: u.hostname,
-    port: Number(u.port || '6379'),
-    ...(u.username === '' ? {} : { username: decodeURIComponent(u.username) }),
-    ...(u.password === '' ? {} : { password: decodeURIComponent(u.password) }),
-    ...(Number.isInteger(db) ? { db } : {}),
-    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
-    ...extra,
-  };
+  return { ...redisOptionsFromUrl(url), ...extra };
 }
 
 const STATES: Record<string, JobStatus> = {

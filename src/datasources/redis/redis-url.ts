@@ -1,0 +1,69 @@
+import type { RedisOptions } from 'ioredis';
+
+/** Where and how to connect; the connection's behaviour (timeouts, retries) is set by its user. */
+export type RedisEndpoint = Pick<
+  RedisOptions,
+  | 'host'
+  | 'port'
+  | 'username'
+  | 'password'
+  | 'db'
+  | 'tls'
+  | 'sentinels'
+  | 'name'
+  | 'sentinelPassword'
+  | 'sentinelUsername'
+>;
+
+/**
+ * ioredis options from `REDIS_URL`, the one place it is read:
+ * - `redis://[user:password@]host[:port][/db]`, and `rediss://` for TLS;
+ * - `redis-sentinel://[user:password@]host:port[,host:port...]/<master name>[/db]` for a Sentinel
+ *   deployment (`rediss-sentinel://` for TLS to the servers); the password is the servers', and
+ *   the sentinels are asked with the same credentials.
+ * Throws on anything else, with a message that never repeats the password.
+ */
+export function redisOptionsFromUrl(url: string): RedisEndpoint {
+  const match = /^(rediss?)(-sentinel)?:\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/?#]+)(?:\/([^?#]*))?$/.exec(url);
+  if (match === null)
+    throw new Error('REDIS_URL: expected redis://, rediss://, redis-sentinel:// or rediss-sentinel://');
+  const [, scheme, sentinel, user, password, hosts = '', path = ''] = match;
+  const credentials: RedisEndpoint = {
+    ...(user ? { username: decodeURIComponent(user) } : {}),
+    ...(password ? { password: decodeURIComponent(password) } : {}),
+  };
+  const tls = scheme === 'rediss' ? { tls: {} } : {};
+  const endpoints = hosts.split(',').map((hostPort) => {
+    const at = hostPort.lastIndexOf(':');
+    const host = at === -1 ? hostPort : hostPort.slice(0, at);
+    const port = at === -1 ? (sentinel ? 26379 : 6379) : Number(hostPort.slice(at + 1));
+    if (host === '' || !Number.isInteger(port) || port < 1 || port > 65535)
+      throw new Error('REDIS_URL: bad host:port');
+    return { host, port };
+  });
+  const [first, ...more] = endpoints;
+  if (first === undefined) throw new Error('REDIS_URL: no host');
+  const parts = path.split('/').filter((p) => p !== '');
+  const dbOf = (text: string | undefined) => {
+    if (text === undefined) return {};
+    const db = Number(text);
+    if (!Number.isInteger(db) || db < 0) throw new Error('REDIS_URL: the database must be a number');
+    return { db };
+  };
+  if (sentinel) {
+    const [name, db] = parts;
+    if (name === undefined)
+      throw new Error('REDIS_URL: a Sentinel URL names its master: redis-sentinel://host:port/<name>');
+    return {
+      sentinels: endpoints,
+      name: decodeURIComponent(name),
+      ...credentials,
+      ...(credentials.password === undefined ? {} : { sentinelPassword: credentials.password }),
+      ...(credentials.username === undefined ? {} : { sentinelUsername: credentials.username }),
+      ...tls,
+      ...dbOf(db),
+    };
+  }
+  if (more.length > 0) throw new Error('REDIS_URL: one host, or a redis-sentinel:// URL for several');
+  return { host: first.host, port: first.port, ...credentials, ...tls, ...dbOf(parts[0]) };
+}
