@@ -182,12 +182,7 @@ export class OrderService {
    */
   private async insertNumbered(customerId: string, items: OrderItem[]): Promise<OrderDoc> {
     for (let attempt = 1; ; attempt++) {
-      const seq = await this.sequences.findOneAndUpdate(
-        { _id: ORDERS },
-        { $inc: { value: 1 } },
-        { upsert: true },
-      );
-      if (seq === null) throw new Error('order sequence upsert returned nothing');
+      const seq = await this.nextSequence();
       const doc: OrderDoc = {
         _id: newId(),
         number: `ORD-${String(seq.value).padStart(6, '0')}`,
@@ -205,6 +200,22 @@ export class OrderService {
         if (!(error instanceof DuplicateKeyError) || attempt >= 5) throw error;
       }
     }
+  }
+
+  /**
+   * The next order sequence value. Two first-ever upserts can race to create the sequence
+   * document and one gets a duplicate key (MongoDB documents this for upserts); the document then
+   * exists, so the loser simply increments it.
+   */
+  private async nextSequence(): Promise<SequenceDoc> {
+    const draw = () =>
+      this.sequences.findOneAndUpdate({ _id: ORDERS }, { $inc: { value: 1 } }, { upsert: true });
+    const seq = await draw().catch((error: unknown) => {
+      if (error instanceof DuplicateKeyError) return draw();
+      throw error;
+    });
+    if (seq === null) throw new Error('order sequence upsert returned nothing');
+    return seq;
   }
 
   private async giveBack(taken: readonly OrderItem[]): Promise<void> {
