@@ -81,7 +81,15 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     readiness: readinessChecks(backends),
     // Not ready once shutting down, so a load balancer stops sending here.
     draining: () => closing,
-    metrics: { cache: () => backends.cache.stats() },
+    metrics: {
+      cache: () => backends.cache.stats(),
+      // One pub/sub listener per open subscription stream on this instance.
+      openSubscriptions: () => backends.realtime.pubsub.stats().listeners,
+      queueDepth: async () => {
+        const counts = await services.jobs.counts();
+        return counts.waiting + counts.delayed;
+      },
+    },
     trustProxy: config.TRUST_PROXY,
   });
   let closing = false;

@@ -69,7 +69,27 @@ describe('health, readiness, metrics and logs of a running instance', () => {
     expect(text).toMatch(/graphql_yoga_http_duration_bucket\{[^}]*operationName="Probe"/);
     expect(text).toMatch(/docgate_errors_total\{code="GRAPHQL_VALIDATION_FAILED"\} [1-9]/);
     expect(text).toMatch(/^docgate_cache_hits \d+/m);
+    expect(text).toMatch(/^docgate_open_subscriptions 0$/m);
+    expect(text).toMatch(/^docgate_queue_depth \d+$/m);
     expect(text).toMatch(/^process_resident_memory_bytes /m);
+  });
+
+  it('counts open subscriptions', async () => {
+    const metric = async () =>
+      Number(
+        /^docgate_open_subscriptions (\d+)$/m.exec(await (await fetch(`${origin()}/metrics`)).text())?.[1],
+      );
+    const abort = new AbortController();
+    const stream = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: 'subscription { leaderboardUpdated(board: "metrics") { player } }' }),
+      signal: abort.signal,
+    });
+    expect(stream.status).toBe(200);
+    await expect.poll(metric, { timeout: 5000 }).toBe(1);
+    abort.abort();
+    await expect.poll(metric, { timeout: 5000 }).toBe(0);
   });
 
   it('is ready while every backend answers, and names the one that does not', async () => {
