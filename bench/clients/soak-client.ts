@@ -1,0 +1,205 @@
+/**
+ * The soak's mixed load, from its own process: workers in a closed loop over the instances in
+ * turn (reads, customer updates, orders, scores, jobs), plus WebSocket subscribers that come and
+ * go. Every error is sorted: a contract code (BAD_USER_INPUT, CONFLICT...) or a failure (an
+ * INTERNAL_SERVER_ERROR, a 5xx, a dropped connection). Placed orders and enqueued jobs are
+ * remembered for the checks afterwards.
+ */
+import WebSocket from 'ws';
+import { serveParent } from '../lib/ipc.js';
+import {
+  CUSTOMER,
+  ENQUEUE_JOB,
+  LEADERBOARD_UPDATED,
+  ORDERS,
+  PLACE_ORDER,
+  PRODUCT,
+  SUBMIT_SCORE,
+  UPDATE_CUSTOMER,
+} from '../lib/queries.js';
+
+export interface SoakSpec {
+  urls: string[];
+  authorization: string;
+  customerIds: string[];
+  productIds: string[];
+  seconds: number;
+  workers: number;
+  /** Subscribers open at once, each living 1-4 s. */
+  subscribers: number;
+}
+
+export interface OpStats {
+  ok: number;
+  contract: Record<string, number>;
+  failures: number;
+  lastFailure: string;
+}
+
+const CONTRACT = new Set([
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'FORBIDDEN',
+  'UNAUTHENTICATED',
+]);
+
+const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)] as T;
+
+async function run(spec: SoakSpec) {
+  const stats: Record<string, OpStats> = {};
+  const orders: Array<{ id: string; items: Array<{ productId: string; quantity: number }> }> = [];
+  const jobIds: string[] = [];
+  const subs = { opened: 0, events: 0, failures: 0, lastFailure: '' };
+  const record = (op: string) => {
+    stats[op] ??= { ok: 0, contract: {}, failures: 0, lastFailure: '' };
+    return stats[op];
+  };
+  let turn = 0;
+  const call = async (op: string, query: string, variables: Record<string, unknown>) => {
+    const s = record(op);
+    const url = spec.urls[turn++ % spec.urls.length] ?? '';
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: spec.authorization },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as {
+        data?: Record<string, unknown> | null;
+        errors?: Array<{ message: string; extensions?: { code?: string } }>;
+      };
+      const codes = (body.errors ?? []).map((e) => e.extensions?.code ?? 'NO_CODE');
+      if (response.status >= 500 || codes.some((c) => !CONTRACT.has(c))) {
+        s.failures++;
+        s.lastFailure = `${response.status} ${JSON.stringify(body.errors ?? body).slice(0, 300)}`;
+        return null;
+      }
+      if (codes.length > 0) {
+        for (const c of codes) s.contract[c] = (s.contract[c] ?? 0) + 1;
+        return null;
+      }
+      s.ok++;
+      return body.data ?? null;
+    } catch (error) {
+      s.failures++;
+      s.lastFailure = String(error);
+      return null;
+    }
+  };
+  const ops: Array<[number, () => Promise<unknown>]> = [
+    [20, () => call('orders list', ORDERS, { first: 20 })],
+    [15, () => call('customer by id', CUSTOMER, { id: pick(spec.customerIds) })],
+    [15, () => call('product by id', PRODUCT, { id: pick(spec.productIds) })],
+    [
+      10,
+      () =>
+        call('update customer', UPDATE_CUSTOMER, {
+          id: pick(spec.customerIds),
+          input: { firstName: `F${Date.now() % 1000}` },
+        }),
+    ],
+    [
+      15,
+      async () => {
+        const first = pick(spec.productIds);
+        const second = pick(spec.productIds);
+        const items = [{ productId: first, quantity: 1 + Math.floor(Math.random() * 3) }];
+        if (second !== first) items.push({ productId: second, quantity: 1 });
+        const data = await call('place order', PLACE_ORDER, {
+          input: { customerId: pick(spec.customerIds), items },
+        });
+        const placed = data?.placeOrder as { id?: string } | undefined;
+        if (placed?.id !== undefined) orders.push({ id: placed.id, items });
+      },
+    ],
+    [
+      15,
+      () =>
+        call('submit score', SUBMIT_SCORE, {
+          board: 'soak',
+          player: `p${Math.floor(Math.random() * 500)}`,
+          score: Math.floor(Math.random() * 1e6),
+        }),
+    ],
+    [
+      10,
+      async () => {
+        const data = await call('enqueue job', ENQUEUE_JOB, {
+          type: 'send_email',
+          payload: {
+            to: `soak${Math.floor(Math.random() * 100)}@example.test`,
+            subject: 'Soak',
+            body: 'Hello',
+          },
+        });
+        const job = data?.enqueueJob as { id?: string } | undefined;
+        if (job?.id !== undefined) jobIds.push(job.id);
+      },
+    ],
+  ];
+  const weights = ops.reduce((sum, [w]) => sum + w, 0);
+  const choose = () => {
+    let r = Math.random() * weights;
+    for (const [w, op] of ops) {
+      r -= w;
+      if (r < 0) return op;
+    }
+    return ops[0]?.[1] ?? (async () => {});
+  };
+  const deadline = performance.now() + spec.seconds * 1000;
+  const worker = async () => {
+    while (performance.now() < deadline) await choose()();
+  };
+  const subscriber = async (index: number) => {
+    while (performance.now() < deadline) {
+      const url = (spec.urls[index % spec.urls.length] ?? '').replace(/^http/, 'ws');
+      await new Promise<void>((resolve) => {
+        const socket = new WebSocket(url, 'graphql-transport-ws');
+        const life = setTimeout(() => socket.close(1000), 1000 + Math.random() * 3000);
+        socket.on('open', () =>
+          socket.send(
+            JSON.stringify({ type: 'connection_init', payload: { authorization: spec.authorization } }),
+          ),
+        );
+        socket.on('message', (data) => {
+          const message = JSON.parse(data.toString()) as { type: string; payload?: unknown };
+          if (message.type === 'connection_ack') {
+            subs.opened++;
+            socket.send(
+              JSON.stringify({
+                id: '1',
+                type: 'subscribe',
+                payload: { query: LEADERBOARD_UPDATED, variables: { board: 'soak' } },
+              }),
+            );
+          } else if (message.type === 'next') subs.events++;
+          else if (message.type === 'error') {
+            subs.failures++;
+            subs.lastFailure = JSON.stringify(message.payload).slice(0, 300);
+          }
+        });
+        socket.on('error', (error) => {
+          subs.failures++;
+          subs.lastFailure = String(error);
+        });
+        socket.on('close', (code) => {
+          clearTimeout(life);
+          if (code !== 1000 && code !== 1005) {
+            subs.failures++;
+            subs.lastFailure = `closed with ${code}`;
+          }
+          resolve();
+        });
+      });
+    }
+  };
+  await Promise.all([
+    ...Array.from({ length: spec.workers }, worker),
+    ...Array.from({ length: spec.subscribers }, (_v, i) => subscriber(i)),
+  ]);
+  return { stats, orders, jobIds, subscriptions: subs };
+}
+
+serveParent({ run: (payload) => run(payload as SoakSpec) }, { ready: true }, async () => {});

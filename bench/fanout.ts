@@ -1,0 +1,336 @@
+/**
+ * Scenario 4, fan-out: N WebSocket subscribers of one leaderboard on one instance, publishes at a
+ * rising rate; deliveries/s sustained with publish-to-receive p99 under 100 ms, and memory per
+ * connection. Peers: a minimal stock graphql-ws + graphql-redis-subscriptions server, and a raw
+ * `ws` broadcast of the same bytes. Also the memory of `--idle` idle docgate subscriptions.
+ *
+ *   tsx bench/fanout.ts [--subscribers 5000] [--rates 1,2,5,10,20,50,100,200] [--duration 3] [--idle 10000]
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { createLogger } from '../src/logger.js';
+import { RedisPubSub } from '../src/pubsub/redis.js';
+import { startBackends } from './lib/backends.js';
+import { benchFile, type Child, startChild } from './lib/child.js';
+import { LOAD_CORE, SERVER_CORE } from './lib/cores.js';
+import { parseFlags } from './lib/flags.js';
+import { stderrLog } from './lib/measure.js';
+import { LEADERBOARD_UPDATED } from './lib/queries.js';
+import { type Cell, newResult, runWhenMain, type ScenarioResult } from './lib/report.js';
+import { median, ratio, round } from './lib/stats.js';
+import { BASE_ENV, type ServerChild, startDocgate, stopAll } from './lib/targets.js';
+
+export const DEFAULTS = {
+  /** Seconds of publishing per rate step. */
+  duration: 3,
+  warmup: 0,
+  rounds: 1,
+  connections: 0,
+  tool: 'auto' as const,
+  subscribers: 5000,
+  rates: '1,2,5,10,20,50,100,200',
+  /** Idle docgate subscriptions whose memory is measured (0: skip). */
+  idle: 10_000,
+};
+
+const BOARD = 'fan';
+const SUBSCRIBE = { query: LEADERBOARD_UPDATED, variables: { board: BOARD } };
+const LIMIT_MS = 100;
+
+type Kind = 'docgate' | 'stock graphql-ws' | 'raw ws';
+
+interface Stats {
+  received: number;
+  p50Ms: number | null;
+  p99Ms: number | null;
+}
+
+interface Step {
+  rate: number;
+  published: number;
+  deliveriesPerSecond: number;
+  delivered: number;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  clientCpu: number | null;
+  serverCpu: number | null;
+  ok: boolean;
+}
+
+interface Setup {
+  kind: Kind;
+  server: ServerChild;
+  client: Child<unknown>;
+  publish(seq: number): Promise<void>;
+  rssPerConnection: number | null;
+  heapPerConnection: number | null;
+}
+
+const now = () => performance.timeOrigin + performance.now();
+
+/** A change as docgate publishes it; the publish time travels in `player`. */
+function change(seq: number) {
+  return { board: BOARD, player: `t${now().toFixed(3)}`, score: seq, rank: 1, previousRank: null };
+}
+
+/** The fields the contract's subscription selects, in its order: the bytes every server sends. */
+function selected(seq: number) {
+  const { player, score, rank, previousRank } = change(seq);
+  return { player, score, rank, previousRank };
+}
+
+function startClient(name: string): Promise<Child<unknown>> {
+  return startChild(name, benchFile('clients/ws-subscribers.ts'), { core: LOAD_CORE });
+}
+
+async function memory(server: ServerChild): Promise<NodeJS.MemoryUsage> {
+  return server.request<NodeJS.MemoryUsage>('memory');
+}
+
+/** Connects `count` subscribers and measures what they cost the server. */
+async function connect(
+  server: ServerChild,
+  client: Child<unknown>,
+  count: number,
+): Promise<{ rss: number | null; heap: number | null }> {
+  const before = await memory(server);
+  const opened = await client.request<number>('connect', { url: server.ready.url, count, ...SUBSCRIBE });
+  if (opened !== count) throw new Error(`${server.name}: ${opened} of ${count} subscribers connected`);
+  await sleep(2000);
+  const after = await memory(server);
+  return {
+    rss: round((after.rss - before.rss) / count / 1024, 1),
+    heap: round((after.heapUsed - before.heapUsed) / count / 1024, 1),
+  };
+}
+
+/** Publishes until one event reaches every subscriber (all subscriptions are live). */
+async function probe(setup: Setup, count: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    await setup.client.request('reset');
+    await setup.publish(-1);
+    await sleep(1000);
+    const stats = await setup.client.request<Stats>('stats');
+    if (stats.received >= count) return;
+  }
+  throw new Error(`${setup.kind}: subscribers never all received an event`);
+}
+
+async function runStep(setup: Setup, rate: number, seconds: number, count: number): Promise<Step> {
+  await setup.client.request('reset');
+  const total = Math.max(1, Math.round(rate * seconds));
+  const clientCpu0 = setup.client.cpuSeconds();
+  const serverCpu0 = setup.server.cpuSeconds();
+  const started = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    await setup.publish(i);
+  }
+  const publishing = (performance.now() - started) / 1000;
+  // Drains: waits until everything arrived, or nothing more arrives for a second.
+  let last = -1;
+  let stats = await setup.client.request<Stats>('stats');
+  const drainDeadline = performance.now() + 10_000;
+  while (stats.received < total * count && stats.received !== last && performance.now() < drainDeadline) {
+    last = stats.received;
+    await sleep(1000);
+    stats = await setup.client.request<Stats>('stats');
+  }
+  const elapsed = (performance.now() - started) / 1000;
+  const cpu = (a: number | null, b: number | null) =>
+    a === null || b === null ? null : round((b - a) / elapsed, 2);
+  const expected = total * count;
+  return {
+    rate,
+    published: total,
+    delivered: stats.received,
+    // Deliveries over the publishing window: what a steady rate sustains.
+    deliveriesPerSecond: Math.round(Math.min(stats.received, expected) / Math.max(publishing, seconds)),
+    p50Ms: stats.p50Ms === null ? null : round(stats.p50Ms, 1),
+    p99Ms: stats.p99Ms === null ? null : round(stats.p99Ms, 1),
+    clientCpu: cpu(clientCpu0, setup.client.cpuSeconds()),
+    serverCpu: cpu(serverCpu0, setup.server.cpuSeconds()),
+    ok: stats.received >= expected && stats.p99Ms !== null && stats.p99Ms < LIMIT_MS,
+  };
+}
+
+async function ladder(
+  setup: Setup,
+  rates: readonly number[],
+  seconds: number,
+  count: number,
+): Promise<Step[]> {
+  const steps: Step[] = [];
+  for (const rate of rates) {
+    const step = await runStep(setup, rate, seconds, count);
+    steps.push(step);
+    stderrLog(
+      `  ${setup.kind}: ${rate} publishes/s -> ${step.deliveriesPerSecond} deliveries/s, p99 ${step.p99Ms} ms, ${step.delivered}/${step.published * count} delivered, server CPU ${step.serverCpu}, client CPU ${step.clientCpu}`,
+    );
+    if (!step.ok) break;
+  }
+  // Lets a backlog drain before another server is loaded.
+  await sleep(2000);
+  return steps;
+}
+
+export async function fanout(argv: readonly string[]): Promise<ScenarioResult> {
+  const flags = parseFlags(argv, DEFAULTS);
+  const rates = flags.rates.split(',').map(Number);
+  const count = flags.subscribers;
+  const backends = await startBackends({ redis: true });
+  const children: Array<{ stop(): Promise<void> }> = [];
+  const publishers: Array<{ close(): Promise<void> | void }> = [];
+  try {
+    const prefix = 'bench-fan:';
+    const docgate = await startDocgate('docgate', {
+      env: { ...BASE_ENV, REDIS_URL: backends.redisUrl, REDIS_PREFIX: prefix },
+    });
+    const stock = await startChild<ServerChild['ready']>(
+      'stock graphql-ws',
+      benchFile('servers/stock-ws.ts'),
+      {
+        core: SERVER_CORE,
+        env: { BENCH_OPTIONS: JSON.stringify({ redisUrl: backends.redisUrl }) },
+        nodeFlags: ['--expose-gc'],
+      },
+    );
+    const raw = await startChild<ServerChild['ready']>('raw ws', benchFile('servers/raw-ws.ts'), {
+      core: SERVER_CORE,
+      env: { BENCH_OPTIONS: JSON.stringify({ redisUrl: backends.redisUrl }) },
+      nodeFlags: ['--expose-gc'],
+    });
+    children.push(docgate, stock, raw);
+
+    const docgatePubSub = new RedisPubSub(backends.redisUrl, prefix, createLogger('warn'));
+    const redis = new Redis(backends.redisUrl);
+    publishers.push({ close: () => docgatePubSub.close() }, { close: () => redis.disconnect() });
+    const publishers_: Record<Kind, (seq: number) => Promise<void>> = {
+      docgate: (seq) => docgatePubSub.publish('leaderboardUpdated', BOARD, change(seq)),
+      'stock graphql-ws': async (seq) => {
+        await redis.publish(
+          `leaderboardUpdated:${BOARD}`,
+          JSON.stringify({ leaderboardUpdated: selected(seq) }),
+        );
+      },
+      'raw ws': async (seq) => {
+        const frame = { id: '1', type: 'next', payload: { data: { leaderboardUpdated: selected(seq) } } };
+        await redis.publish(`raw:${BOARD}`, JSON.stringify(frame));
+      },
+    };
+    const setups: Setup[] = [];
+    for (const [kind, server] of [
+      ['docgate', docgate],
+      ['stock graphql-ws', stock],
+      ['raw ws', raw],
+    ] as const) {
+      const client = await startClient(`${kind} subscribers`);
+      children.push(client);
+      const mem = await connect(server, client, count);
+      stderrLog(`  ${kind}: ${count} subscribers, ${mem.rss} KiB RSS and ${mem.heap} KiB heap each`);
+      const setup: Setup = {
+        kind,
+        server,
+        client,
+        publish: publishers_[kind],
+        rssPerConnection: mem.rss,
+        heapPerConnection: mem.heap,
+      };
+      await probe(setup, count);
+      setups.push(setup);
+    }
+
+    const runs = new Map<Kind, Step[][]>();
+    for (let r = 0; r < flags.rounds; r++)
+      for (const setup of setups) {
+        const list = runs.get(setup.kind) ?? [];
+        list.push(await ladder(setup, rates, flags.duration, count));
+        runs.set(setup.kind, list);
+      }
+    const sustained = (steps: Step[]) => steps.filter((s) => s.ok).at(-1);
+    const summary = setups.map((setup) => {
+      const ladders = runs.get(setup.kind) ?? [];
+      const best = ladders.map((steps) => sustained(steps)?.deliveriesPerSecond ?? 0);
+      const last = ladders.at(-1) ?? [];
+      const top = sustained(last);
+      return { setup, deliveries: median(best), top, last };
+    });
+    const by = (kind: Kind) => summary.find((s) => s.setup.kind === kind)?.deliveries;
+    const rows: Array<Record<string, Cell>> = summary.map((s) => ({
+      server: s.setup.kind,
+      subscribers: count,
+      'deliveries/s (p99 < 100 ms)': s.deliveries,
+      'at publishes/s': s.top?.rate ?? null,
+      'p99 ms there': s.top?.p99Ms ?? null,
+      'x stock': ratio(s.deliveries, by('stock graphql-ws')),
+      'x raw': ratio(s.deliveries, by('raw ws')),
+      'server CPU there': s.top?.serverCpu ?? null,
+      'client CPU there': s.top?.clientCpu ?? null,
+      'first failing step': (() => {
+        const failed = s.last.find((x) => !x.ok);
+        return failed === undefined
+          ? 'none'
+          : `${failed.rate}/s: p99 ${failed.p99Ms} ms, ${Math.round((failed.delivered / (failed.published * count)) * 100)}% delivered`;
+      })(),
+      'RSS KiB/conn': s.setup.rssPerConnection,
+      'heap KiB/conn': s.setup.heapPerConnection,
+    }));
+
+    let idle: { rss: number | null; heap: number | null } | null = null;
+    if (flags.idle > 0) {
+      for (const setup of setups) await setup.client.request('close');
+      const idleServer = await startDocgate('docgate idle', {
+        env: { ...BASE_ENV, REDIS_URL: backends.redisUrl, REDIS_PREFIX: 'bench-idle:' },
+      });
+      children.push(idleServer);
+      const client = await startClient('idle subscribers');
+      children.push(client);
+      idle = await connect(idleServer, client, flags.idle);
+      stderrLog(
+        `  docgate idle: ${flags.idle} subscriptions, ${idle.rss} KiB RSS and ${idle.heap} KiB heap each`,
+      );
+      rows.push({
+        server: 'docgate (idle)',
+        subscribers: flags.idle,
+        'RSS KiB/conn': idle.rss,
+        'heap KiB/conn': idle.heap,
+      });
+    }
+    const dg = by('docgate');
+    const vsStock = ratio(dg, by('stock graphql-ws'));
+    const vsRaw = ratio(dg, by('raw ws'));
+    const rawClientBound = (summary.find((s) => s.setup.kind === 'raw ws')?.top?.clientCpu ?? 0) >= 0.9;
+    return {
+      ...newResult('fanout', `Fan-out: ${count} WebSocket subscribers of one leaderboard`, { ...flags }),
+      columns: Object.keys(rows[0] ?? {}),
+      rows,
+      targets: [
+        {
+          goal: 'docgate >= 3x stock graphql-ws + graphql-redis-subscriptions',
+          measured: `${vsStock ?? '-'}x`,
+          met: vsStock === null ? null : vsStock >= 3,
+        },
+        {
+          goal: 'docgate >= 0.5x a raw ws broadcast',
+          measured: `${vsRaw ?? '-'}x${rawClientBound ? ' (the raw figure is bounded by the client process: a floor)' : ''}`,
+          met: vsRaw === null ? null : vsRaw >= 0.5,
+        },
+      ],
+      notes: [
+        `Publishes at ${rates.join(', ')} per second, ${flags.duration} s each, until a step misses p99 < ${LIMIT_MS} ms or loses deliveries; sustained = the last step that met both.`,
+        'Servers on core 0; the subscriber processes (one per server, raw ws clients speaking graphql-transport-ws) and Redis on core 1. Publish time travels in the payload; latency is publish to receive.',
+        'Memory per connection: RSS and heap growth of the server process after GC, divided by the subscribers.',
+      ],
+      details: Object.fromEntries([...runs].map(([k, v]) => [k, v])),
+    };
+  } finally {
+    await Promise.allSettled(publishers.map((p) => p.close()));
+    await stopAll(children);
+    await backends.stop();
+  }
+}
+
+runWhenMain(import.meta.url, fanout);

@@ -1,0 +1,159 @@
+/**
+ * Scenario 7, growth: a filtered, sorted customers list and by-id reads at growing collection
+ * sizes, on the embedded store and on FerretDB (shared cache off, so every read reaches the store).
+ * Memory of idle subscriptions is measured by bench/fanout.ts (`idle` rows).
+ *
+ *   tsx bench/growth.ts [--embedded 10000,100000] [--ferretdb 10000] [--duration 3]
+ *   tsx bench/growth.ts --embedded 10000,100000,1000000 --ferretdb 10000,100000,1000000
+ */
+import { startBackends } from './lib/backends.js';
+import { parseFlags } from './lib/flags.js';
+import { checkTarget, sequentialLatency, stderrLog } from './lib/measure.js';
+import { CUSTOMER, CUSTOMERS } from './lib/queries.js';
+import { type Cell, newResult, runWhenMain, type ScenarioResult } from './lib/report.js';
+import { ratio, round } from './lib/stats.js';
+import { BASE_ENV, gql, type ServerChild, startDocgate, stopAll, targetOf } from './lib/targets.js';
+
+export const DEFAULTS = {
+  /** Seconds of requests per size and query (at least 3 requests). */
+  duration: 3,
+  warmup: 0,
+  rounds: 1,
+  connections: 1,
+  tool: 'auto' as const,
+  embedded: '10000,100000',
+  ferretdb: '10000',
+};
+
+const LIST = gql(CUSTOMERS, {
+  filter: { city: 'Lyon', age: { gte: 30, lt: 40 } },
+  orderBy: [{ field: 'LAST_NAME', direction: 'ASC' }],
+  first: 20,
+});
+
+function sizesOf(flag: string): number[] {
+  if (flag.trim() === '') return [];
+  const sizes = flag.split(',').map(Number);
+  if (sizes.some((s) => !Number.isInteger(s) || s < 1)) throw new Error(`bad sizes: ${flag}`);
+  return sizes.sort((a, b) => a - b);
+}
+
+interface Point {
+  backend: string;
+  size: number;
+  query: string;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  loadSeconds: number;
+  rssMiB: number | null;
+}
+
+async function grow(
+  child: ServerChild,
+  backend: string,
+  sizes: readonly number[],
+  seconds: number,
+): Promise<Point[]> {
+  const points: Point[] = [];
+  let loaded = 0;
+  let sample: string[] = [];
+  for (const size of sizes) {
+    const started = performance.now();
+    const ids = await child.request<string[]>('insertCustomers', { from: loaded, count: size - loaded });
+    const loadSeconds = round((performance.now() - started) / 1000, 1);
+    stderrLog(`  ${backend}: ${size} customers (${size - loaded} loaded in ${loadSeconds} s)`);
+    loaded = size;
+    sample = [...sample, ...ids].slice(-200);
+    const queries = [
+      { query: 'list (filter + sort, first 20)', bodies: [LIST] },
+      { query: 'by id', bodies: sample.map((id) => gql(CUSTOMER, { id })) },
+    ];
+    for (const q of queries) {
+      const target = { ...targetOf(child, q.bodies), name: `${backend} ${size} ${q.query}` };
+      await checkTarget(target);
+      const m = await sequentialLatency(target, seconds);
+      stderrLog(`  ${target.name}: ${m.requests} requests, p50 ${m.p50Ms} ms, p99 ${m.p99Ms} ms`);
+      points.push({
+        backend,
+        size,
+        query: q.query,
+        rps: m.rps,
+        p50Ms: m.p50Ms,
+        p99Ms: m.p99Ms,
+        loadSeconds,
+        rssMiB: (() => {
+          const rss = child.rssBytes();
+          return rss === null ? null : Math.round(rss / 2 ** 20);
+        })(),
+      });
+    }
+  }
+  return points;
+}
+
+export async function growth(argv: readonly string[]): Promise<ScenarioResult> {
+  const flags = parseFlags(argv, DEFAULTS);
+  const embedded = sizesOf(flags.embedded);
+  const ferret = sizesOf(flags.ferretdb);
+  const backends = ferret.length > 0 ? await startBackends({ mongodb: true }) : null;
+  const children: ServerChild[] = [];
+  const points: Point[] = [];
+  try {
+    if (embedded.length > 0) {
+      const child = await startDocgate('embedded', { env: { ...BASE_ENV }, cache: 'off' });
+      children.push(child);
+      points.push(...(await grow(child, 'embedded', embedded, flags.duration)));
+      await child.stop();
+    }
+    if (backends !== null) {
+      const env = { ...BASE_ENV, MONGODB_URL: backends.mongodbUrl, MONGODB_DB: 'bench_growth' };
+      const child = await startDocgate('ferretdb', { env, cache: 'off' });
+      children.push(child);
+      points.push(...(await grow(child, 'ferretdb', ferret, flags.duration)));
+    }
+    const rows: Array<Record<string, Cell>> = points.map((p) => {
+      const smallest = points.find((q) => q.backend === p.backend && q.query === p.query);
+      return {
+        store: p.backend,
+        documents: p.size,
+        query: p.query,
+        'req/s': p.rps,
+        'p50 ms': p.p50Ms,
+        'p99 ms': p.p99Ms,
+        'p50 x smallest': ratio(p.p50Ms, smallest?.p50Ms),
+        'server RSS MiB': p.rssMiB,
+      };
+    });
+    const growthNote = (backend: string, query: string): string => {
+      const list = points.filter((p) => p.backend === backend && p.query === query);
+      const first = list[0];
+      const last = list.at(-1);
+      if (first === undefined || last === undefined || first === last) return '';
+      const docs = last.size / first.size;
+      const time = round(last.p50Ms / first.p50Ms, 1);
+      return `${backend} ${query}: ${docs}x the documents, ${time}x the p50 (${time >= docs * 0.5 ? 'linear: a full scan' : time <= 2 ? 'flat' : 'sub-linear'})`;
+    };
+    return {
+      ...newResult('growth', 'Growth: customers list with a filter and by-id reads, by collection size', {
+        ...flags,
+      }),
+      columns: Object.keys(rows[0] ?? {}),
+      rows,
+      targets: [],
+      notes: [
+        'Cache off, requests one at a time: the store itself, without queueing. Customers written in batches of 1,000 straight to the store.',
+        'The embedded store (mingo) has no secondary indexes: every filtered list scans the collection.',
+        ...['embedded', 'ferretdb'].flatMap((b) =>
+          ['list (filter + sort, first 20)', 'by id'].map((q) => growthNote(b, q)).filter((n) => n !== ''),
+        ),
+      ],
+      details: points,
+    };
+  } finally {
+    await stopAll(children);
+    await backends?.stop();
+  }
+}
+
+runWhenMain(import.meta.url, growth);

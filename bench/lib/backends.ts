@@ -1,0 +1,54 @@
+import { spawnSync } from 'node:child_process';
+import {
+  type FerretDBServer,
+  type RedisServer,
+  startFerretDB,
+  startRedis,
+} from '../../test/helpers/servers.js';
+import { canPin, LOAD_CORE } from './cores.js';
+
+/** Throwaway FerretDB / Redis servers for a scenario (the test helpers'), pinned off the server core. */
+export interface BenchBackends {
+  mongodbUrl: string;
+  redisUrl: string;
+  stop(): Promise<void>;
+}
+
+/** The pid listening on a local TCP port, from `ss`; null when it cannot be told. */
+export function listenerPid(port: number): number | null {
+  const out = spawnSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' });
+  const match = /pid=(\d+)/.exec(out.stdout ?? '');
+  return match?.[1] === undefined ? null : Number(match[1]);
+}
+
+/** Moves every thread of the process listening on `port` to `core`, when pinning is possible. */
+export function pinListener(port: number, core = LOAD_CORE): number | null {
+  const pid = listenerPid(port);
+  if (pid !== null && canPin()) spawnSync('taskset', ['-apc', String(core), String(pid)]);
+  return pid;
+}
+
+export async function startBackends(wanted: { mongodb?: boolean; redis?: boolean }): Promise<BenchBackends> {
+  let ferret: FerretDBServer | undefined;
+  let redis: RedisServer | undefined;
+  try {
+    if (wanted.mongodb) {
+      ferret = await startFerretDB();
+      pinListener(ferret.port);
+    }
+    if (wanted.redis) {
+      redis = await startRedis();
+      pinListener(redis.port);
+    }
+  } catch (error) {
+    await Promise.allSettled([ferret?.stop(), redis?.stop()]);
+    throw error;
+  }
+  return {
+    mongodbUrl: ferret?.url ?? '',
+    redisUrl: redis?.url ?? '',
+    async stop() {
+      await Promise.allSettled([ferret?.stop(), redis?.stop()]);
+    },
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * Scenario 1, the read path: 50 orders with their customers and products, from the same schema,
+ * services, data and context factory, served by docgate, Apollo Server 5 and Mercurius+graphql-jit,
+ * with a bare node:http server answering docgate's bytes as the ceiling.
+ *
+ *   tsx bench/read-path.ts [--duration 3] [--warmup 1] [--rounds 3] [--connections 10] [--orders 50]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LOAD_DEFAULTS, parseFlags } from './lib/flags.js';
+import { pickTool } from './lib/http-load.js';
+import { checkTarget, measureAB } from './lib/measure.js';
+import { ORDERS } from './lib/queries.js';
+import { newResult, runWhenMain, type ScenarioResult } from './lib/report.js';
+import { ratio } from './lib/stats.js';
+import {
+  BASE_ENV,
+  gql,
+  type ServerChild,
+  startBare,
+  startDocgate,
+  startPeer,
+  stopAll,
+  targetOf,
+} from './lib/targets.js';
+
+export const DEFAULTS = {
+  ...LOAD_DEFAULTS,
+  orders: 50,
+};
+
+export async function readPath(argv: readonly string[]): Promise<ScenarioResult> {
+  const flags = parseFlags(argv, DEFAULTS);
+  const tool = pickTool(flags.tool);
+  const orders = { orders: flags.orders, products: 30, items: 3 };
+  const body = gql(ORDERS, { first: flags.orders });
+  const dir = mkdtempSync(join(tmpdir(), 'docgate-bench-'));
+  const children: ServerChild[] = [];
+  try {
+    const docgate = await startDocgate('docgate', { env: { ...BASE_ENV }, orders });
+    children.push(docgate);
+    children.push(await startPeer('apollo', { kind: 'apollo', env: { ...BASE_ENV }, orders }));
+    children.push(await startPeer('mercurius+jit', { kind: 'mercurius', env: { ...BASE_ENV }, orders }));
+    const file = join(dir, 'response.json');
+    const contentType = await docgate.request<string>('saveResponse', { body, file });
+    children.push(await startBare('node:http (ceiling)', { file, contentType }));
+
+    const targets = children.map((c) => targetOf(c, [body]));
+    const sizes = new Map<string, number>();
+    for (const t of targets) sizes.set(t.name, await checkTarget(t));
+    const measured = await measureAB(targets, { ...flags, tool });
+    const by = (name: string) => measured.find((m) => m.name === name);
+    const apollo = by('apollo');
+    const mercurius = by('mercurius+jit');
+    const dg = by('docgate');
+    const rows = measured.map((m) => ({
+      server: m.name,
+      'req/s': m.rps,
+      'p50 ms': m.p50Ms,
+      'p99 ms': m.p99Ms,
+      'x Apollo': ratio(m.rps, apollo?.rps),
+      'x Mercurius+jit': ratio(m.rps, mercurius?.rps),
+      'server CPU': m.serverCpu,
+      'load CPU': m.loadCpu,
+      errors: m.errors,
+      'response bytes': sizes.get(m.name) ?? null,
+    }));
+    const vsApollo = ratio(dg?.rps, apollo?.rps);
+    const vsMercurius = ratio(dg?.rps, mercurius?.rps);
+    return {
+      ...newResult('read-path', `Read path: ${flags.orders} orders with customers and products`, {
+        ...flags,
+        tool,
+      }),
+      columns: Object.keys(rows[0] ?? {}),
+      rows,
+      targets: [
+        {
+          goal: 'docgate >= 3.5x Apollo Server req/s',
+          measured: `${vsApollo ?? '-'}x (p99 ${dg?.p99Ms ?? '-'} ms vs ${apollo?.p99Ms ?? '-'} ms)`,
+          met: vsApollo === null ? null : vsApollo >= 3.5,
+        },
+        {
+          goal: 'docgate >= Mercurius+graphql-jit req/s',
+          measured: `${vsMercurius ?? '-'}x (p99 ${dg?.p99Ms ?? '-'} ms vs ${mercurius?.p99Ms ?? '-'} ms)`,
+          met: vsMercurius === null ? null : vsMercurius >= 1,
+        },
+      ],
+      notes: [
+        'Embedded backends (in-memory document store, in-process sessions, limiter and cache) in every server; same schema object, services, data and context factory.',
+        'docgate runs with its production plugins (request log at info to /dev/null, rate limiter, metrics, GraphQL Armor, CSRF); the peers authenticate the same session per request and nothing else.',
+        `Servers pinned to core 0, ${tool} to core 1; ${flags.connections} connections; medians of ${flags.rounds} alternating rounds.`,
+      ],
+      details: measured,
+    };
+  } finally {
+    await stopAll(children);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+runWhenMain(import.meta.url, readPath);
