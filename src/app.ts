@@ -5,6 +5,7 @@ import type { Logger } from './logger.js';
 import { createMaskError } from './mask-error.js';
 import { useFreshEventContext } from './plugins/use-fresh-event-context.js';
 import { hardeningPlugins } from './plugins/use-hardening.js';
+import { useJit } from './plugins/use-jit.js';
 import { type MetricSources, metricsPlugins } from './plugins/use-metrics.js';
 import { useRateLimit } from './plugins/use-rate-limit.js';
 import { type ReadinessChecks, useReadiness } from './plugins/use-readiness.js';
@@ -59,6 +60,8 @@ export function createApp(deps: AppDeps): App {
       // Before the others on /graphql: every request is authenticated and counted, even refused ones.
       useRateLimit({ services: deps.services, endpoint: '/graphql', trustProxy: deps.trustProxy ?? false }),
       ...hardeningPlugins({ introspection: deps.introspection ?? true }),
+      // Queries and mutations compiled by graphql-jit (see use-jit.ts).
+      useJit(),
       // Each subscription event is executed with a fresh context (loaders, caller).
       useFreshEventContext(),
     ],
