@@ -106,7 +106,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     }
     void app(req, res);
   });
-  const websocket = attachWebSocket(server, app, services, logger);
+  const websocket = attachWebSocket(server, app, services, logger, config.CORS_ORIGINS);
   // The embedded default always runs its workers here; on Redis, WORKERS_IN_PROCESS decides.
   if (backends.redis === null || config.WORKERS_IN_PROCESS) services.jobs.work(config.WORKER_CONCURRENCY);
   server.requestTimeout = config.REQUEST_TIMEOUT_MS;

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { type ExecutionArgs, GraphQLError } from 'graphql';
 import { CloseCode, type OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -7,6 +7,7 @@ import type { App } from './app.js';
 import type { Caller } from './context.js';
 import { AppError, UnauthenticatedError } from './errors.js';
 import type { Logger } from './logger.js';
+import { MAX_BODY_BYTES } from './plugins/use-hardening.js';
 import type { Services } from './services/index.js';
 
 /** What a connection keeps between its messages. */
@@ -31,6 +32,24 @@ function envelopedRoot(args: ExecutionArgs): EnvelopedRoot {
   return args.rootValue;
 }
 
+/** How long a new connection has to send `connection_init`. */
+export const CONNECTION_INIT_TIMEOUT_MS = 3000;
+
+/** True for no Origin (not a browser), this server's own origin, or one of `allowed`. */
+export function originAllowed(
+  origin: string | undefined,
+  host: string | undefined,
+  allowed: readonly string[],
+): boolean {
+  if (origin === undefined || origin === '') return true;
+  if (allowed.includes(origin)) return true;
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
 export interface WebSocketEndpoint {
   /** Open connections. */
   readonly connections: number;
@@ -49,10 +68,21 @@ export function attachWebSocket(
   app: App,
   services: Services,
   logger: Logger,
+  allowedOrigins: readonly string[] = [],
 ): WebSocketEndpoint {
-  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const wss = new WebSocketServer({
+    server,
+    path: '/graphql',
+    maxPayload: MAX_BODY_BYTES,
+    // A browser always sends Origin: only this server's own origin and CORS_ORIGINS may open a
+    // socket (no cross-site WebSocket hijacking). Clients that are not browsers send none.
+    verifyClient: ({ origin, req }: { origin?: string; req: IncomingMessage }) =>
+      originAllowed(origin, req.headers.host, allowedOrigins),
+  });
   const endpoint = useServer<Record<string, unknown> | undefined, ConnectionState>(
     {
+      // A connection that has not sent connection_init by then is closed (4408).
+      connectionInitWaitTimeout: CONNECTION_INIT_TIMEOUT_MS,
       execute: (args) => envelopedRoot(args).execute(args),
       subscribe: (args) => envelopedRoot(args).subscribe(args),
       onConnect: async (ctx) => {
