@@ -50,8 +50,27 @@ export class MemoryCollection<T extends StoredDoc> implements DocumentCollection
   private matching(filter: Filter): T[] {
     const query = new Query<T>(filter as never, mingoOptions);
     const out: T[] = [];
-    for (const doc of this.docs.values()) if (query.test(doc)) out.push(doc);
+    for (const doc of this.candidates(filter)) if (query.test(doc)) out.push(doc);
     return out;
+  }
+
+  /**
+   * The documents a filter can match: by key when it names `_id` (a string or `$in` of strings,
+   * as by-id reads and conditional updates do), else all of them. bench/growth.ts measured a
+   * by-id read scanning the collection: 2.9x slower at 10x the documents.
+   */
+  private candidates(filter: Filter): Iterable<T> {
+    const id: unknown = filter._id;
+    if (typeof id === 'string') {
+      const doc = this.docs.get(id);
+      return doc === undefined ? [] : [doc];
+    }
+    if (id !== null && typeof id === 'object' && Object.keys(id).length === 1 && '$in' in id) {
+      const ids: unknown = id.$in;
+      if (Array.isArray(ids) && ids.every((v) => typeof v === 'string'))
+        return [...new Set(ids)].flatMap((key) => this.docs.get(key) ?? []);
+    }
+    return this.docs.values();
   }
 
   async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
