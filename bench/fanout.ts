@@ -36,11 +36,15 @@ export const DEFAULTS = {
 const BOARD = 'fan';
 const SUBSCRIBE = { query: LEADERBOARD_UPDATED, variables: { board: BOARD } };
 const LIMIT_MS = 100;
+/** A step slower than this at p99 ends the ladder: the server has a backlog. */
+const GIVE_UP_MS = 2000;
 
 type Kind = 'docgate' | 'stock graphql-ws' | 'raw ws';
 
 interface Stats {
   received: number;
+  /** Epoch ms of the last delivery. */
+  lastAt: number;
   p50Ms: number | null;
   p99Ms: number | null;
 }
@@ -54,6 +58,11 @@ interface Step {
   p99Ms: number | null;
   clientCpu: number | null;
   serverCpu: number | null;
+  /** Server CPU per delivery over the step and its drain, in microseconds. */
+  cpuUsPerDelivery: number | null;
+  /** Everything delivered. */
+  complete: boolean;
+  /** Everything delivered, with p99 under the limit. */
   ok: boolean;
 }
 
@@ -123,6 +132,7 @@ async function runStep(setup: Setup, rate: number, seconds: number, count: numbe
   const clientCpu0 = setup.client.cpuSeconds();
   const serverCpu0 = setup.server.cpuSeconds();
   const started = performance.now();
+  const startedAt = now();
   for (let i = 0; i < total; i++) {
     const due = started + (i * 1000) / rate;
     const wait = due - performance.now();
@@ -130,15 +140,19 @@ async function runStep(setup: Setup, rate: number, seconds: number, count: numbe
     await setup.publish(i);
   }
   const publishing = (performance.now() - started) / 1000;
-  // Drains: waits until everything arrived, or nothing more arrives for a second.
-  let last = -1;
+  // Drains: waits until everything arrived, or nothing more arrived for a second.
   let stats = await setup.client.request<Stats>('stats');
-  const drainDeadline = performance.now() + 10_000;
-  while (stats.received < total * count && stats.received !== last && performance.now() < drainDeadline) {
-    last = stats.received;
-    await sleep(1000);
+  let progressAt = performance.now();
+  let seen = stats.received;
+  while (stats.received < total * count && performance.now() - progressAt < 1000) {
+    await sleep(100);
     stats = await setup.client.request<Stats>('stats');
+    if (stats.received !== seen) {
+      seen = stats.received;
+      progressAt = performance.now();
+    }
   }
+  const serverCpu1 = setup.server.cpuSeconds();
   const elapsed = (performance.now() - started) / 1000;
   const cpu = (a: number | null, b: number | null) =>
     a === null || b === null ? null : round((b - a) / elapsed, 2);
@@ -147,12 +161,19 @@ async function runStep(setup: Setup, rate: number, seconds: number, count: numbe
     rate,
     published: total,
     delivered: stats.received,
-    // Deliveries over the publishing window: what a steady rate sustains.
-    deliveriesPerSecond: Math.round(Math.min(stats.received, expected) / Math.max(publishing, seconds)),
+    // From the first publish to the last delivery: a backlog drained late lowers it.
+    deliveriesPerSecond: Math.round(
+      Math.min(stats.received, expected) / Math.max(publishing, (stats.lastAt - startedAt) / 1000),
+    ),
     p50Ms: stats.p50Ms === null ? null : round(stats.p50Ms, 1),
     p99Ms: stats.p99Ms === null ? null : round(stats.p99Ms, 1),
     clientCpu: cpu(clientCpu0, setup.client.cpuSeconds()),
-    serverCpu: cpu(serverCpu0, setup.server.cpuSeconds()),
+    serverCpu: cpu(serverCpu0, serverCpu1),
+    cpuUsPerDelivery:
+      serverCpu0 === null || serverCpu1 === null || stats.received === 0
+        ? null
+        : round(((serverCpu1 - serverCpu0) * 1e6) / stats.received, 1),
+    complete: stats.received >= expected,
     ok: stats.received >= expected && stats.p99Ms !== null && stats.p99Ms < LIMIT_MS,
   };
 }
@@ -170,7 +191,8 @@ async function ladder(
     stderrLog(
       `  ${setup.kind}: ${rate} publishes/s -> ${step.deliveriesPerSecond} deliveries/s, p99 ${step.p99Ms} ms, ${step.delivered}/${step.published * count} delivered, server CPU ${step.serverCpu}, client CPU ${step.clientCpu}`,
     );
-    if (!step.ok) break;
+    // Past the latency limit the ladder goes on while everything arrives, for the throughput ceiling.
+    if (!step.complete || (step.p99Ms ?? 0) > GIVE_UP_MS) break;
   }
   // Lets a backlog drain before another server is loaded.
   await sleep(2000);
@@ -251,14 +273,24 @@ export async function fanout(argv: readonly string[]): Promise<ScenarioResult> {
         runs.set(setup.kind, list);
       }
     const sustained = (steps: Step[]) => steps.filter((s) => s.ok).at(-1);
+    const ceiling = (steps: Step[]) => steps.filter((s) => s.complete).at(-1);
     const summary = setups.map((setup) => {
       const ladders = runs.get(setup.kind) ?? [];
-      const best = ladders.map((steps) => sustained(steps)?.deliveriesPerSecond ?? 0);
       const last = ladders.at(-1) ?? [];
-      const top = sustained(last);
-      return { setup, deliveries: median(best), top, last };
+      const max = ceiling(last);
+      return {
+        setup,
+        deliveries: median(ladders.map((steps) => sustained(steps)?.deliveriesPerSecond ?? 0)),
+        throughput: median(ladders.map((steps) => ceiling(steps)?.deliveriesPerSecond ?? 0)),
+        top: sustained(last),
+        max,
+        // Server CPU per delivery at the ceiling, in microseconds.
+        cost: max?.cpuUsPerDelivery ?? null,
+        last,
+      };
     });
     const by = (kind: Kind) => summary.find((s) => s.setup.kind === kind)?.deliveries;
+    const throughputOf = (kind: Kind) => summary.find((s) => s.setup.kind === kind)?.throughput;
     const rows: Array<Record<string, Cell>> = summary.map((s) => ({
       server: s.setup.kind,
       subscribers: count,
@@ -267,14 +299,12 @@ export async function fanout(argv: readonly string[]): Promise<ScenarioResult> {
       'p99 ms there': s.top?.p99Ms ?? null,
       'x stock': ratio(s.deliveries, by('stock graphql-ws')),
       'x raw': ratio(s.deliveries, by('raw ws')),
-      'server CPU there': s.top?.serverCpu ?? null,
-      'client CPU there': s.top?.clientCpu ?? null,
-      'first failing step': (() => {
-        const failed = s.last.find((x) => !x.ok);
-        return failed === undefined
-          ? 'none'
-          : `${failed.rate}/s: p99 ${failed.p99Ms} ms, ${Math.round((failed.delivered / (failed.published * count)) * 100)}% delivered`;
-      })(),
+      'max deliveries/s (all delivered)': s.throughput,
+      'p99 ms at max': s.max?.p99Ms ?? null,
+      'max x stock': ratio(s.throughput, throughputOf('stock graphql-ws')),
+      'max x raw': ratio(s.throughput, throughputOf('raw ws')),
+      'server CPU us/delivery': s.cost,
+      'client CPU at max': s.max?.clientCpu ?? null,
       'RSS KiB/conn': s.setup.rssPerConnection,
       'heap KiB/conn': s.setup.heapPerConnection,
     }));
@@ -302,25 +332,31 @@ export async function fanout(argv: readonly string[]): Promise<ScenarioResult> {
     const dg = by('docgate');
     const vsStock = ratio(dg, by('stock graphql-ws'));
     const vsRaw = ratio(dg, by('raw ws'));
-    const rawClientBound = (summary.find((s) => s.setup.kind === 'raw ws')?.top?.clientCpu ?? 0) >= 0.9;
+    const rawClientBound = (summary.find((s) => s.setup.kind === 'raw ws')?.max?.clientCpu ?? 0) >= 0.9;
+    const burst = (kind: Kind) => {
+      const cost = summary.find((s) => s.setup.kind === kind)?.cost;
+      return cost == null ? '-' : `${round((cost * count) / 1000, 0)} ms`;
+    };
+    const maxVsStock = ratio(throughputOf('docgate'), throughputOf('stock graphql-ws'));
+    const maxVsRaw = ratio(throughputOf('docgate'), throughputOf('raw ws'));
     return {
       ...newResult('fanout', `Fan-out: ${count} WebSocket subscribers of one leaderboard`, { ...flags }),
       columns: Object.keys(rows[0] ?? {}),
       rows,
       targets: [
         {
-          goal: 'docgate >= 3x stock graphql-ws + graphql-redis-subscriptions',
-          measured: `${vsStock ?? '-'}x`,
-          met: vsStock === null ? null : vsStock >= 3,
+          goal: 'docgate >= 3x stock graphql-ws + graphql-redis-subscriptions (deliveries/s with p99 < 100 ms)',
+          measured: `${vsStock ?? '-'}x (${dg} vs ${by('stock graphql-ws')}); with everything delivered at any p99: ${maxVsStock ?? '-'}x; one event's burst to ${count} subscribers costs ${burst('docgate')} of docgate's CPU, ${burst('stock graphql-ws')} of stock's`,
+          met: vsStock === null ? (dg === 0 ? false : null) : vsStock >= 3,
         },
         {
-          goal: 'docgate >= 0.5x a raw ws broadcast',
-          measured: `${vsRaw ?? '-'}x${rawClientBound ? ' (the raw figure is bounded by the client process: a floor)' : ''}`,
-          met: vsRaw === null ? null : vsRaw >= 0.5,
+          goal: 'docgate >= 0.5x a raw ws broadcast (deliveries/s with p99 < 100 ms)',
+          measured: `${vsRaw ?? '-'}x (${dg} vs ${by('raw ws')}); with everything delivered at any p99: ${maxVsRaw ?? '-'}x; raw's burst ${burst('raw ws')}${rawClientBound ? ' (the raw figure is bounded by the client process: a floor)' : ''}`,
+          met: vsRaw === null ? (dg === 0 ? false : null) : vsRaw >= 0.5,
         },
       ],
       notes: [
-        `Publishes at ${rates.join(', ')} per second, ${flags.duration} s each, until a step misses p99 < ${LIMIT_MS} ms or loses deliveries; sustained = the last step that met both.`,
+        `Publishes at ${rates.join(', ')} per second, ${flags.duration} s each, until a step loses deliveries or its p99 passes ${GIVE_UP_MS} ms; sustained = the last step with everything delivered and p99 < ${LIMIT_MS} ms; max = the last with everything delivered.`,
         'Servers on core 0; the subscriber processes (one per server, raw ws clients speaking graphql-transport-ws) and Redis on core 1. Publish time travels in the payload; latency is publish to receive.',
         'Memory per connection: RSS and heap growth of the server process after GC, divided by the subscribers.',
       ],

@@ -22,7 +22,7 @@ const cases: ReadonlyArray<readonly [string, Scenario, string[]]> = [
   ['scores', scores, [...TINY, '--players', '5', '--count', '4']],
   ['growth', growth, ['--duration', '0.2', '--embedded', '50,100', '--ferretdb', '50']],
   ['fanout', fanout, ['--subscribers', '10', '--rates', '5', '--duration', '1', '--idle', '10']],
-  ['jobs', jobs, ['--jobs', '10', '--rate', '10', '--duration', '1']],
+  ['jobs', jobs, ['--jobs', '10', '--rates', '10', '--duration', '1']],
   ['soak', soak, ['--duration', '3', '--sample', '1', '--workers', '2', '--subscribers', '2']],
 ];
 

@@ -3,6 +3,7 @@
  * BENCH_OPTIONS (JSON) picks the settings, the data, and the variant under test.
  */
 import { writeFileSync } from 'node:fs';
+import { pino } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import type { RateLimitDecision } from '../../src/datasources/ports.js';
 import { createLogger } from '../../src/logger.js';
@@ -26,6 +27,8 @@ export interface DocgateOptions {
   cache?: 'on' | 'off';
   /** `off`: the request limiter allows every request without asking its store. */
   limiter?: 'on' | 'off';
+  /** Where the server logs (JSON lines); default: nowhere (stdout is not kept). */
+  logFile?: string;
 }
 
 export interface DocgateReady {
@@ -69,7 +72,11 @@ function limiterOff(services: Services): void {
 
 const options = optionsFromEnv<DocgateOptions>();
 const mongoCounts = countMongoCommands();
-const logger = createLogger(options.env.LOG_LEVEL ?? 'info');
+const level = options.env.LOG_LEVEL ?? 'info';
+const logger =
+  options.logFile === undefined
+    ? createLogger(level)
+    : createLogger(level, pino.destination(options.logFile));
 const env: Record<string, string> = { PORT: '0', ...options.env };
 if (env.MONGODB_URL !== undefined) env.MONGODB_URL = withMonitoring(env.MONGODB_URL);
 const server = await startServer(loadConfig(env), logger);
