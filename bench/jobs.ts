@@ -3,7 +3,7 @@
  * against plain BullMQ adding and processing the same work on the same Redis. Worker throughput
  * (a pre-filled queue drained), then enqueue-to-complete latency at a fixed offered rate.
  *
- *   tsx bench/jobs.ts [--jobs 2000] [--rates 100,1000] [--duration 3] [--concurrency 4] [--rounds 1]
+ *   tsx bench/jobs.ts [--jobs 1000] [--rates 100,1000] [--duration 3] [--concurrency 4] [--rounds 3]
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
@@ -23,11 +23,11 @@ export const DEFAULTS = {
   /** Seconds of enqueueing at `rate` for the latency run. */
   duration: 3,
   warmup: 0,
-  rounds: 1,
+  rounds: 3,
   connections: 0,
   tool: 'auto' as const,
   /** Jobs in the pre-filled queue each worker drains. */
-  jobs: 2000,
+  jobs: 1000,
   /** Offered jobs per second of the latency runs: one the workers keep up with, and the issue's. */
   rates: '100,1000',
   concurrency: 4,
