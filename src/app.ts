@@ -24,9 +24,9 @@ export interface AppDeps {
   corsOrigins?: readonly string[];
   /** Probes for `GET /ready`, one per backend in use. */
   readiness?: ReadinessChecks;
-  /** Live figures for `GET /metrics`. */
   /** True once the instance is shutting down: `/ready` then answers 503. */
   draining?: () => boolean;
+  /** Live figures for `GET /metrics`. */
   metrics?: MetricSources;
   /** Rate-limit anonymous callers by the last `X-Forwarded-For` entry; default false (the socket). */
   trustProxy?: boolean;
