@@ -43,6 +43,7 @@ const CONTRACT = new Set([
   'RATE_LIMITED',
   'FORBIDDEN',
   'UNAUTHENTICATED',
+  'SERVICE_UNAVAILABLE',
 ]);
 
 const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)] as T;
