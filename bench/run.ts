@@ -7,7 +7,7 @@
  * Each scenario also runs alone with its own flags: `tsx bench/<scenario>.ts --help` lists none;
  * read the DEFAULTS at the top of each file.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { sharedCache } from './cache.js';
 import { fanout } from './fanout.js';
@@ -60,5 +60,6 @@ const lines = results.flatMap((r) =>
 process.stdout.write(`\n## Targets\n${lines.join('\n')}\n`);
 process.stdout.write(`\n${results.length} scenarios in ${Math.round((Date.now() - started) / 1000)} s`);
 process.stdout.write(failures.length > 0 ? `; FAILED: ${failures.join(', ')}\n` : '\n');
+mkdirSync(RESULTS_DIR, { recursive: true });
 writeFileSync(`${RESULTS_DIR}summary.json`, `${JSON.stringify(results, null, 2)}\n`);
 process.exit(failures.length > 0 ? 1 : 0);
