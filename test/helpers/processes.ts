@@ -76,3 +76,27 @@ export function runEntry(entry: string, env: Record<string, string>): NodeProces
   };
   return handle;
 }
+
+/** SIGTERMs servers a test spawned itself and waits until each has exited. */
+export async function stopChildren(children: readonly ChildProcess[]): Promise<void> {
+  for (const child of children) child.kill('SIGTERM');
+  await Promise.all(
+    children.map(
+      (c) => new Promise((resolve) => (c.exitCode === null ? c.once('exit', resolve) : resolve(null))),
+    ),
+  );
+}
+
+/** A GraphQL POST to a gateway process at `base` (`http://host:port`), with an optional token. */
+export async function postGraphql<R>(
+  base: string,
+  query: string,
+  token?: string,
+): Promise<{ data?: R; errors?: unknown }> {
+  const response = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query }),
+  });
+  return (await response.json()) as { data?: R; errors?: unknown };
+}

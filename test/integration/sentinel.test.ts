@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type NodeProcess, runEntry } from '../helpers/processes.js';
+import { type NodeProcess, postGraphql, runEntry, stopChildren } from '../helpers/processes.js';
 import { getFreePort, pingRedis } from '../helpers/servers.js';
 
 /** A gateway that finds its Redis through Sentinel: `REDIS_URL=redis-sentinel://host:port/<master>`. */
@@ -72,12 +72,7 @@ describe('Redis through Sentinel', () => {
   });
   afterAll(async () => {
     await gateway?.stop();
-    for (const child of children) child.kill('SIGTERM');
-    await Promise.all(
-      children.map(
-        (c) => new Promise((resolve) => (c.exitCode === null ? c.once('exit', resolve) : resolve(null))),
-      ),
-    );
+    await stopChildren(children);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -87,17 +82,8 @@ describe('Redis through Sentinel', () => {
       ready: true,
       backends: { documents: true, redis: true },
     });
-    const gql = async (query: string, token?: string) =>
-      (await (
-        await fetch(`${base}/graphql`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            ...(token ? { authorization: `Bearer ${token}` } : {}),
-          },
-          body: JSON.stringify({ query }),
-        })
-      ).json()) as { data?: Record<string, { token?: string; rank?: number }> };
+    const gql = (query: string, token?: string) =>
+      postGraphql<Record<string, { token?: string; rank?: number }>>(base, query, token);
     const registered = await gql(
       'mutation { register(input: { email: "s@example.com", password: "correct horse battery" }) { token } }',
     );

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type NodeProcess, runEntry } from '../helpers/processes.js';
+import { type NodeProcess, postGraphql, runEntry, stopChildren } from '../helpers/processes.js';
 import { FERRETDB_BIN, getFreePort, tcpConnect } from '../helpers/servers.js';
 
 /** A gateway whose MongoDB and Redis both speak TLS only, Redis behind a password. */
@@ -111,12 +111,7 @@ describe('TLS and credentials in MONGODB_URL and REDIS_URL', () => {
   });
   afterAll(async () => {
     await gateway?.stop();
-    for (const child of children) child.kill('SIGTERM');
-    await Promise.all(
-      children.map(
-        (c) => new Promise((resolve) => (c.exitCode === null ? c.once('exit', resolve) : resolve(null))),
-      ),
-    );
+    await stopChildren(children);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -124,20 +119,8 @@ describe('TLS and credentials in MONGODB_URL and REDIS_URL', () => {
     const base = `http://127.0.0.1:${gatewayPort}`;
     const ready = await fetch(`${base}/ready`);
     expect(await ready.json()).toEqual({ ready: true, backends: { documents: true, redis: true } });
-    const gql = async (query: string, token?: string) =>
-      (await (
-        await fetch(`${base}/graphql`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            ...(token ? { authorization: `Bearer ${token}` } : {}),
-          },
-          body: JSON.stringify({ query }),
-        })
-      ).json()) as {
-        data?: Record<string, { token?: string; rank?: number; id?: string }>;
-        errors?: unknown;
-      };
+    const gql = (query: string, token?: string) =>
+      postGraphql<Record<string, { token?: string; rank?: number; id?: string }>>(base, query, token);
     const registered = await gql(
       'mutation { register(input: { email: "tls@example.com", password: "correct horse battery" }) { token } }',
     );
