@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { backup } from '../src/backup/backup.js';
-import { MongoDocumentStore } from '../src/datasources/mongo/mongo-store.js';
-import type { StoredDoc } from '../src/datasources/ports.js';
+import { MongoDocumentStore } from '../src/datasources/mongo/documents.js';
+import type { StoredDoc } from '../src/datasources/ports/documents.js';
 import { startFerretDB } from '../test/helpers/servers.js';
 
 const { values } = parseArgs({

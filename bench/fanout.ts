@@ -8,8 +8,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import { RedisPubSub } from '../src/datasources/redis/pubsub.js';
 import { createLogger } from '../src/logger.js';
-import { RedisPubSub } from '../src/pubsub/redis.js';
 import { startBackends } from './lib/backends.js';
 import { benchFile, type Child, startChild } from './lib/child.js';
 import { LOAD_CORE, SERVER_CORE } from './lib/cores.js';

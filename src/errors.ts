@@ -76,3 +76,8 @@ export class DuplicateKeyError extends Error {
 export class UnsupportedQueryError extends Error {
   override readonly name = 'UnsupportedQueryError';
 }
+
+/** A job failure that a retry cannot fix: the queue fails the job at once instead of retrying it. */
+export class PermanentJobError extends Error {
+  override readonly name = 'PermanentJobError';
+}

@@ -3,7 +3,7 @@ import net, { type AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { type Backends, createBackends } from './datasources/index.js';
-import type { StoredDoc } from './datasources/ports.js';
+import type { StoredDoc } from './datasources/ports/documents.js';
 import type { Logger } from './logger.js';
 import type { ReadinessChecks } from './plugins/use-readiness.js';
 import { loadDemoData } from './seed/load-demo.js';

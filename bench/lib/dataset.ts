@@ -1,4 +1,4 @@
-import type { DocumentStore, StoredDoc } from '../../src/datasources/ports.js';
+import type { DocumentStore, StoredDoc } from '../../src/datasources/ports/documents.js';
 import { newId } from '../../src/services/ids.js';
 import type { Services } from '../../src/services/index.js';
 

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config.js';
-import type { RateLimitDecision } from '../../src/datasources/ports.js';
+import type { RateLimitDecision } from '../../src/datasources/ports/rate-limiter.js';
 import { createLogger } from '../../src/logger.js';
 import { startServer } from '../../src/server.js';
 import type { Services } from '../../src/services/index.js';

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DocumentStore, StoredDoc } from '../datasources/ports.js';
+import type { DocumentStore, StoredDoc } from '../datasources/ports/documents.js';
 import { serialize } from '../serializer.js';
 import type { Manifest, StateSection } from './format.js';
 

@@ -1,7 +1,7 @@
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { DocumentStore, StoredDoc } from '../datasources/ports.js';
+import type { DocumentStore, StoredDoc } from '../datasources/ports/documents.js';
 import { deserialize } from '../serializer.js';
 import { type Manifest, manifestSchema, type StateSection } from './format.js';
 

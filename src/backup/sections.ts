@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Backends } from '../datasources/index.js';
-import type { Counters, Leaderboards } from '../datasources/ports.js';
+import type { Counters } from '../datasources/ports/counters.js';
+import type { Leaderboards } from '../datasources/ports/leaderboards.js';
 import type { StateSection } from './format.js';
 
 const BATCH = 500;

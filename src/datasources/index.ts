@@ -1,27 +1,25 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { MemoryDocumentCache } from './memory/memory-cache.js';
-import { MemoryCounters } from './memory/memory-counters.js';
-import { createMemoryRateLimiter } from './memory/memory-rate-limiter.js';
-import { MemorySessionStore } from './memory/memory-sessions.js';
-import { MemoryDocumentStore } from './memory/memory-store.js';
-import { MongoDocumentStore } from './mongo/mongo-store.js';
-import type {
-  Counters,
-  DocumentCache,
-  DocumentStore,
-  RateLimiterFactory,
-  RedisServerStats,
-  SessionStore,
-} from './ports.js';
+import { MemoryDocumentCache } from './memory/cache.js';
+import { MemoryCounters } from './memory/counters.js';
+import { MemoryDocumentStore } from './memory/documents.js';
+import { createMemoryRateLimiter } from './memory/rate-limiter.js';
+import { MemorySessionStore } from './memory/sessions.js';
+import { MongoDocumentStore } from './mongo/documents.js';
+import type { DocumentCache } from './ports/cache.js';
+import type { Counters } from './ports/counters.js';
+import type { DocumentStore } from './ports/documents.js';
+import type { RateLimiterFactory } from './ports/rate-limiter.js';
+import type { KeyValueServerStats } from './ports/server-stats.js';
+import type { SessionStore } from './ports/sessions.js';
 import { inProcessRealtime, type Realtime, redisRealtime } from './realtime.js';
+import { RedisDocumentCache } from './redis/cache.js';
 import { closeRedis, connectRedis } from './redis/client.js';
-import { RedisDocumentCache } from './redis/redis-cache.js';
-import { RedisCounters } from './redis/redis-counters.js';
-import { readRedisStats } from './redis/redis-info.js';
-import { createRedisRateLimiterFactory } from './redis/redis-rate-limiter.js';
-import { RedisSessionStore } from './redis/redis-sessions.js';
+import { RedisCounters } from './redis/counters.js';
+import { createRedisRateLimiterFactory } from './redis/rate-limiter.js';
+import { readRedisStats } from './redis/server-stats.js';
+import { RedisSessionStore } from './redis/sessions.js';
 
 /** Every backend the app uses, created once at start and closed on shutdown. */
 export interface Backends {
@@ -40,7 +38,7 @@ export interface Backends {
   /** Pub/sub, leaderboards, the job queue and presence. */
   realtime: Realtime;
   /** The Redis server's figures for `serverStats`; null on the embedded default. */
-  redisStats(): Promise<RedisServerStats | null>;
+  redisStats(): Promise<KeyValueServerStats | null>;
   close(): Promise<void>;
 }
 

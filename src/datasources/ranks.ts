@@ -1,4 +1,4 @@
-import type { LeaderboardEntry } from './ports.js';
+import type { LeaderboardEntry } from './ports/leaderboards.js';
 
 /**
  * Ranks for a run of entries in board order that starts at `firstIndex` (0-based) with rank

@@ -1,16 +1,18 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { LocalPubSub } from '../pubsub/local.js';
-import { RedisPubSub } from '../pubsub/redis.js';
-import type { PubSub } from '../pubsub/topics.js';
-import { MemoryJobQueue } from './memory/memory-jobs.js';
-import { MemoryLeaderboards } from './memory/memory-leaderboards.js';
-import { MemoryPresence } from './memory/memory-presence.js';
-import type { JobQueue, JobQueueOptions, Leaderboards, PresenceStore } from './ports.js';
+import { MemoryJobQueue } from './memory/jobs.js';
+import { MemoryLeaderboards } from './memory/leaderboards.js';
+import { MemoryPresence } from './memory/presence.js';
+import { MemoryPubSub } from './memory/pubsub.js';
+import type { JobQueue, JobQueueOptions } from './ports/jobs.js';
+import type { Leaderboards } from './ports/leaderboards.js';
+import type { PresenceStore } from './ports/presence.js';
+import type { PubSub } from './ports/pubsub.js';
 import { BullJobQueue } from './redis/jobs.js';
 import { RedisLeaderboards } from './redis/leaderboards.js';
 import { RedisPresence } from './redis/presence.js';
+import { RedisPubSub } from './redis/pubsub.js';
 
 /** The realtime backends: pub/sub, boards, the job queue and presence. */
 export interface Realtime {
@@ -48,7 +50,7 @@ export function redisRealtime(config: Config, url: string, redis: Redis, logger:
 /** The embedded default: everything in this process. */
 export function inProcessRealtime(config: Config): Realtime {
   const parts = {
-    pubsub: new LocalPubSub(),
+    pubsub: new MemoryPubSub(),
     leaderboards: new MemoryLeaderboards(),
     jobs: new MemoryJobQueue(jobOptions(config)),
     presence: new MemoryPresence(config.PRESENCE_TTL_SECONDS * 1000),

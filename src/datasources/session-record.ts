@@ -1,4 +1,4 @@
-import type { Role, SessionRecord } from './ports.js';
+import type { Role, SessionRecord } from './ports/sessions.js';
 
 /** A session as of its last use: it expires `ttlSeconds` after `usedAt` (the same on every backend). */
 export function sessionRecord(

@@ -1,6 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import { rememberRequestCaller } from '../context.js';
-import type { RateLimitDecision } from '../datasources/ports.js';
+import type { RateLimitDecision } from '../datasources/ports/rate-limiter.js';
 import { AppError, RateLimitedError } from '../errors.js';
 import type { Services } from '../services/index.js';
 

@@ -1,4 +1,5 @@
-import type { RateLimitDecision, SessionRecord } from '../datasources/ports.js';
+import type { RateLimitDecision } from '../datasources/ports/rate-limiter.js';
+import type { SessionRecord } from '../datasources/ports/sessions.js';
 import type { Account as AccountShape, SignedIn } from '../services/accounts.js';
 import { builder } from './builder.js';
 

@@ -1,4 +1,4 @@
-import type { QueueCounts as CountsShape, JobRecord } from '../datasources/ports.js';
+import type { QueueCounts as CountsShape, JobRecord } from '../datasources/ports/jobs.js';
 import { builder } from './builder.js';
 
 export const JobStatus = builder.enumType('JobStatus', {

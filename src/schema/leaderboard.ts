@@ -1,7 +1,7 @@
 import type {
   LeaderboardChange as ChangeShape,
   LeaderboardEntry as EntryShape,
-} from '../datasources/ports.js';
+} from '../datasources/ports/leaderboards.js';
 import { builder } from './builder.js';
 
 export const LeaderboardEntry = builder.objectRef<EntryShape>('LeaderboardEntry').implement({

@@ -1,8 +1,9 @@
-import type { RedisServerStats, StoreStats } from '../datasources/ports.js';
+import type { StoreStats } from '../datasources/ports/documents.js';
+import type { KeyValueServerStats } from '../datasources/ports/server-stats.js';
 import type { ServerStats as ServerStatsShape } from '../services/server-stats.js';
 import { builder } from './builder.js';
 
-const RedisStats = builder.objectRef<RedisServerStats>('RedisStats').implement({
+const RedisStats = builder.objectRef<KeyValueServerStats>('RedisStats').implement({
   fields: (t) => ({
     version: t.exposeString('version'),
     usedMemoryBytes: t.exposeFloat('usedMemoryBytes'),

@@ -1,16 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import type {
-  DocumentCollection,
-  DocumentStore,
-  RateLimiter,
-  RateLimiterFactory,
-  Role,
-  SessionRecord,
-  SessionStore,
-  StoredDoc,
-} from '../datasources/ports.js';
+import type { DocumentCollection, DocumentStore, StoredDoc } from '../datasources/ports/documents.js';
+import type { RateLimiter, RateLimiterFactory } from '../datasources/ports/rate-limiter.js';
+import type { Role, SessionRecord, SessionStore } from '../datasources/ports/sessions.js';
 import { ConflictError, DuplicateKeyError, RateLimitedError, UnauthenticatedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { newId } from './ids.js';

@@ -1,12 +1,12 @@
 import { z } from 'zod';
+import type { Counters } from '../datasources/ports/counters.js';
 import type {
-  Counters,
   DocumentCollection,
   DocumentStore,
   Filter,
   Sort,
   StoredDoc,
-} from '../datasources/ports.js';
+} from '../datasources/ports/documents.js';
 import {
   BadInputError,
   ConflictError,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Filter } from '../datasources/ports.js';
+import type { Filter } from '../datasources/ports/documents.js';
 import { text } from './validation.js';
 
 /** Regex metacharacters, escaped so `contains` / `startsWith` match the literal text. */

@@ -1,5 +1,6 @@
 import type { Backends } from '../datasources/index.js';
-import type { Counters, RateLimiter } from '../datasources/ports.js';
+import type { Counters } from '../datasources/ports/counters.js';
+import type { RateLimiter } from '../datasources/ports/rate-limiter.js';
 import type { Logger } from '../logger.js';
 import { AccountService } from './accounts.js';
 import { CustomerService } from './customers.js';

@@ -1,21 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import {
-  type DocumentStore,
-  type JobChange,
-  type JobQueue,
-  type JobRecord,
-  PermanentJobError,
-  type QueueCounts,
-  type RunningJob,
-  type StoredDoc,
-  type Workers,
-} from '../datasources/ports.js';
-import { BadInputError, NotFoundError } from '../errors.js';
+import { EventQueue } from '../datasources/event-queue.js';
+import { MemoryPubSub } from '../datasources/memory/pubsub.js';
+import type { DocumentStore, StoredDoc } from '../datasources/ports/documents.js';
+import type {
+  JobChange,
+  JobQueue,
+  JobRecord,
+  QueueCounts,
+  RunningJob,
+  Workers,
+} from '../datasources/ports/jobs.js';
+import type { EventStream } from '../datasources/ports/pubsub.js';
+import { BadInputError, NotFoundError, PermanentJobError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { EventQueue } from '../pubsub/event-queue.js';
-import { LocalPubSub } from '../pubsub/local.js';
-import type { EventStream } from '../pubsub/topics.js';
 import type { CustomerService } from './customers.js';
 import { newId } from './ids.js';
 import { email, parseInput, text } from './validation.js';
@@ -58,7 +56,7 @@ function sameState(a: JobRecord, b: JobRecord): boolean {
 
 export class JobService {
   /** Local fan-out of the queue's change feed, one channel per job id. */
-  readonly #changes = new LocalPubSub();
+  readonly #changes = new MemoryPubSub();
   #feed: Promise<() => void> | null = null;
 
   constructor(

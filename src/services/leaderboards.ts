@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { LeaderboardChange, LeaderboardEntry, Leaderboards } from '../datasources/ports.js';
+import type { LeaderboardChange, LeaderboardEntry, Leaderboards } from '../datasources/ports/leaderboards.js';
+import type { EventStream, PubSub } from '../datasources/ports/pubsub.js';
 import type { Logger } from '../logger.js';
-import type { EventStream, PubSub } from '../pubsub/topics.js';
 import { parseInput } from './validation.js';
 
 const NAME = /^[A-Za-z0-9_\-:.]+$/;

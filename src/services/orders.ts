@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DocumentCollection, DocumentStore, Filter, StoredDoc } from '../datasources/ports.js';
+import type { DocumentCollection, DocumentStore, Filter, StoredDoc } from '../datasources/ports/documents.js';
 import { ConflictError, DuplicateKeyError, NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { CUSTOMERS } from './customers.js';

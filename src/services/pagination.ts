@@ -1,6 +1,6 @@
 import { EJSON } from 'bson';
 import { z } from 'zod';
-import type { DocumentCollection, Filter, Sort, StoredDoc } from '../datasources/ports.js';
+import type { DocumentCollection, Filter, Sort, StoredDoc } from '../datasources/ports/documents.js';
 import { BadInputError } from '../errors.js';
 
 export const DEFAULT_PAGE_SIZE = 20;

@@ -1,4 +1,4 @@
-import type { PresenceStore } from '../datasources/ports.js';
+import type { PresenceStore } from '../datasources/ports/presence.js';
 import type { Logger } from '../logger.js';
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { Counters, DocumentCollection, DocumentStore, StoredDoc } from '../datasources/ports.js';
+import type { Counters } from '../datasources/ports/counters.js';
+import type { DocumentCollection, DocumentStore, StoredDoc } from '../datasources/ports/documents.js';
 import { NotFoundError } from '../errors.js';
 import { isId, newId } from './ids.js';
 import type { SharedCache } from './shared-cache.js';

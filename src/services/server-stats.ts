@@ -1,8 +1,9 @@
-import type { DocumentStore, RedisServerStats, StoreStats } from '../datasources/ports.js';
+import type { DocumentStore, StoreStats } from '../datasources/ports/documents.js';
+import type { KeyValueServerStats } from '../datasources/ports/server-stats.js';
 import type { SharedCache } from './shared-cache.js';
 
 export interface ServerStats {
-  redis: RedisServerStats | null;
+  redis: KeyValueServerStats | null;
   mongo: StoreStats;
   cache: { hits: number; misses: number; hitRate: number | null };
 }
@@ -11,7 +12,7 @@ export interface ServerStats {
 export class ServerStatsService {
   constructor(
     private readonly documents: DocumentStore,
-    private readonly redisStats: () => Promise<RedisServerStats | null>,
+    private readonly redisStats: () => Promise<KeyValueServerStats | null>,
     private readonly cache: SharedCache,
   ) {}
 

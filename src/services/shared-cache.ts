@@ -1,5 +1,5 @@
 import { OutageLog } from '../datasources/outage-log.js';
-import type { CacheStats, DocumentCache } from '../datasources/ports.js';
+import type { CacheStats, DocumentCache } from '../datasources/ports/cache.js';
 import type { Logger } from '../logger.js';
 import { deserialize, serialize } from '../serializer.js';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ExecutionResult } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../src/datasources/ports.js';
+import type { Role } from '../../src/datasources/ports/sessions.js';
 import type { Account } from '../../src/services/accounts.js';
 import {
   CreateCustomerDocument,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryCounters } from '../../src/datasources/memory/memory-counters.js';
-import type { Counters } from '../../src/datasources/ports.js';
-import { RedisCounters } from '../../src/datasources/redis/redis-counters.js';
+import { MemoryCounters } from '../../src/datasources/memory/counters.js';
+import type { Counters } from '../../src/datasources/ports/counters.js';
+import { RedisCounters } from '../../src/datasources/redis/counters.js';
 import { freshPort, type MadePort } from '../helpers/fresh-port.js';
 import { openTestRedis } from '../helpers/redis.js';
 

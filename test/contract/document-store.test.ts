@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { MemoryDocumentStore } from '../../src/datasources/memory/memory-store.js';
-import { MongoDocumentStore } from '../../src/datasources/mongo/mongo-store.js';
-import type { DocumentCollection, DocumentStore, StoredDoc } from '../../src/datasources/ports.js';
+import { MemoryDocumentStore } from '../../src/datasources/memory/documents.js';
+import { MongoDocumentStore } from '../../src/datasources/mongo/documents.js';
+import type { DocumentCollection, DocumentStore, StoredDoc } from '../../src/datasources/ports/documents.js';
 import { DuplicateKeyError, UnsupportedQueryError } from '../../src/errors.js';
 import { type Capabilities, FULL, mongoCapabilities } from '../helpers/capabilities.js';
 import { uniqueName } from '../helpers/names.js';

@@ -1,13 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { MemoryJobQueue } from '../../src/datasources/memory/memory-jobs.js';
-import {
-  type JobChange,
-  type JobProcessor,
-  type JobQueue,
-  type JobQueueOptions,
-  type JobRecord,
-  PermanentJobError,
-} from '../../src/datasources/ports.js';
+import { MemoryJobQueue } from '../../src/datasources/memory/jobs.js';
+import { type JobChange, type JobProcessor, type JobQueue, type JobQueueOptions, type JobRecord } from '../../src/datasources/ports/jobs.js';
+import { PermanentJobError } from '../../src/errors.js';
 import { BullJobQueue } from '../../src/datasources/redis/jobs.js';
 import { createLogger } from '../../src/logger.js';
 import { eventually } from '../helpers/realtime.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryLeaderboards } from '../../src/datasources/memory/memory-leaderboards.js';
-import type { Leaderboards } from '../../src/datasources/ports.js';
+import { MemoryLeaderboards } from '../../src/datasources/memory/leaderboards.js';
+import type { Leaderboards } from '../../src/datasources/ports/leaderboards.js';
 import { RedisLeaderboards } from '../../src/datasources/redis/leaderboards.js';
 import {
   IncrementScoreDocument,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryRateLimiter } from '../../src/datasources/memory/memory-rate-limiter.js';
-import type { RateLimiterFactory } from '../../src/datasources/ports.js';
-import { createRedisRateLimiterFactory } from '../../src/datasources/redis/redis-rate-limiter.js';
+import { createMemoryRateLimiter } from '../../src/datasources/memory/rate-limiter.js';
+import type { RateLimiterFactory } from '../../src/datasources/ports/rate-limiter.js';
+import { createRedisRateLimiterFactory } from '../../src/datasources/redis/rate-limiter.js';
 import { createLogger } from '../../src/logger.js';
 import { freshPort, type MadePort } from '../helpers/fresh-port.js';
 import { openTestRedis } from '../helpers/redis.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MemorySessionStore } from '../../src/datasources/memory/memory-sessions.js';
-import type { SessionStore } from '../../src/datasources/ports.js';
-import { RedisSessionStore } from '../../src/datasources/redis/redis-sessions.js';
+import { MemorySessionStore } from '../../src/datasources/memory/sessions.js';
+import type { SessionStore } from '../../src/datasources/ports/sessions.js';
+import { RedisSessionStore } from '../../src/datasources/redis/sessions.js';
 import { freshPort, type MadePort } from '../helpers/fresh-port.js';
 import { openTestRedis } from '../helpers/redis.js';
 

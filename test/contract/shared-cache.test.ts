@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MemoryDocumentCache } from '../../src/datasources/memory/memory-cache.js';
-import type { DocumentCache } from '../../src/datasources/ports.js';
-import { RedisDocumentCache } from '../../src/datasources/redis/redis-cache.js';
+import { MemoryDocumentCache } from '../../src/datasources/memory/cache.js';
+import type { DocumentCache } from '../../src/datasources/ports/cache.js';
+import { RedisDocumentCache } from '../../src/datasources/redis/cache.js';
 import { freshPort, type MadePort } from '../helpers/fresh-port.js';
 import { openTestRedis, type TestRedis } from '../helpers/redis.js';
 

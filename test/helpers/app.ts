@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 import { type App, createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { type Backends, createBackends } from '../../src/datasources/index.js';
-import type { Role } from '../../src/datasources/ports.js';
+import type { Role } from '../../src/datasources/ports/sessions.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { createServices, ensureIndexes, type Services } from '../../src/services/index.js';
 import { uniqueName } from './names.js';

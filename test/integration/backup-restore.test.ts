@@ -7,7 +7,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { backup } from '../../src/backup/backup.js';
 import { RestoreRefusedError, restore } from '../../src/backup/restore.js';
 import { stateSections } from '../../src/backup/sections.js';
-import type { StoredDoc } from '../../src/datasources/ports.js';
+import type { StoredDoc } from '../../src/datasources/ports/documents.js';
 import { loadDemoData } from '../../src/seed/load-demo.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { uniqueName } from '../helpers/names.js';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { inProcessBackends } from '../../src/datasources/index.js';
-import { MongoDocumentStore } from '../../src/datasources/mongo/mongo-store.js';
+import { MongoDocumentStore } from '../../src/datasources/mongo/documents.js';
 import { createLogger } from '../../src/logger.js';
 import { createServices, ensureIndexes, type Services } from '../../src/services/index.js';
 import { OrdersDocument } from '../generated/operations.js';

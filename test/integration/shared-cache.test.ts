@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { MemoryDocumentCache } from '../../src/datasources/memory/memory-cache.js';
-import type { DocumentCache } from '../../src/datasources/ports.js';
-import { RedisDocumentCache } from '../../src/datasources/redis/redis-cache.js';
+import { MemoryDocumentCache } from '../../src/datasources/memory/cache.js';
+import type { DocumentCache } from '../../src/datasources/ports/cache.js';
+import { RedisDocumentCache } from '../../src/datasources/redis/cache.js';
 import { createLogger } from '../../src/logger.js';
 import { SharedCache } from '../../src/services/shared-cache.js';
 import {

@@ -2,8 +2,8 @@ import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryDocumentStore } from '../../src/datasources/memory/memory-store.js';
-import type { StoredDoc } from '../../src/datasources/ports.js';
+import { MemoryDocumentStore } from '../../src/datasources/memory/documents.js';
+import type { StoredDoc } from '../../src/datasources/ports/documents.js';
 
 interface Doc extends StoredDoc {
   n: number;

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { MemoryDocumentCache } from '../../src/datasources/memory/memory-cache.js';
-import type { CacheRead, DocumentCache } from '../../src/datasources/ports.js';
+import { MemoryDocumentCache } from '../../src/datasources/memory/cache.js';
+import type { CacheRead, DocumentCache } from '../../src/datasources/ports/cache.js';
 import { createLogger } from '../../src/logger.js';
 import { SharedCache } from '../../src/services/shared-cache.js';
 

@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { EJSON } from 'bson';
-import type { StoredDoc } from '../ports.js';
+import type { StoredDoc } from '../ports/documents.js';
 
 /** One durable change, replayed in order at start. */
 export type JournalEntry =

@@ -1,21 +1,20 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Job, Queue, QueueEvents, type RedisOptions, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { UnavailableError } from '../../errors.js';
+import { PermanentJobError, UnavailableError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import {
-  type JobChange,
-  type JobProcessor,
-  type JobQueue,
-  type JobQueueOptions,
-  type JobRecord,
-  type JobStatus,
-  PermanentJobError,
-  type QueueCounts,
-  type Workers,
-} from '../ports.js';
+import type {
+  JobChange,
+  JobProcessor,
+  JobQueue,
+  JobQueueOptions,
+  JobRecord,
+  JobStatus,
+  QueueCounts,
+  Workers,
+} from '../ports/jobs.js';
 import { closeRedis, createRedis } from './client.js';
-import { redisCall } from './redis-errors.js';
+import { redisCall } from './errors.js';
 import { redisOptionsFromUrl } from './redis-url.js';
 
 const QUEUE = 'jobs';

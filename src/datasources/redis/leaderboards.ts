@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
-import type { LeaderboardChange, LeaderboardEntry, Leaderboards } from '../ports.js';
+import type { LeaderboardChange, LeaderboardEntry, Leaderboards } from '../ports/leaderboards.js';
 import { rankInOrder } from '../ranks.js';
-import { redisCall } from './redis-errors.js';
+import { redisCall } from './errors.js';
 import { LuaScript } from './script.js';
 
 // The score and rank before and after a change, in one atomic step: a concurrent change can

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { PresenceStore } from '../ports.js';
-import { redisCall } from './redis-errors.js';
+import type { PresenceStore } from '../ports/presence.js';
+import { redisCall } from './errors.js';
 import { LuaScript } from './script.js';
 
 // Redis' clock, not the instances': instances on several machines agree on what has expired.

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { redisCall } from './redis-errors.js';
+import { redisCall } from './errors.js';
 
 /**
  * A Lua script run with EVALSHA, sent whole (EVAL) only the first time a server does not know

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
-import type { CacheRead, CacheStats, DocumentCache } from '../ports.js';
-import { execResults, redisCall } from './redis-errors.js';
+import type { CacheRead, CacheStats, DocumentCache } from '../ports/cache.js';
+import { execResults, redisCall } from './errors.js';
 
 /** A cache slower than this is no help: the read goes to the store instead. */
 const DEADLINE_MS = 250;

@@ -1,4 +1,4 @@
-import type { LeaderboardChange, LeaderboardEntry, Leaderboards } from '../ports.js';
+import type { LeaderboardChange, LeaderboardEntry, Leaderboards } from '../ports/leaderboards.js';
 import { rankInOrder } from '../ranks.js';
 
 /** Board order: score descending, then player descending (as Redis' ZREVRANGE orders ties). */

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EJSON } from 'bson';
-import type { DocumentCollection, DocumentStore, StoredDoc, StoreStats } from '../ports.js';
+import type { DocumentCollection, DocumentStore, StoredDoc, StoreStats } from '../ports/documents.js';
+import { MemoryCollection } from './collection.js';
 import { Journal, type JournalEntry } from './journal.js';
-import { MemoryCollection } from './memory-collection.js';
 
 function processAlive(pid: number): boolean {
   try {

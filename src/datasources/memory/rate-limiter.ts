@@ -1,5 +1,5 @@
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import type { RateLimitDecision, RateLimiter, RateLimiterOptions } from '../ports.js';
+import type { RateLimitDecision, RateLimiter, RateLimiterOptions } from '../ports/rate-limiter.js';
 
 /** The port over one rate-limiter-flexible limiter (any store). Store errors are rethrown as they are. */
 export function adaptLimiter(limiter: RateLimiterAbstract, points: number): RateLimiter {

@@ -1,4 +1,4 @@
-import type { Counters } from '../ports.js';
+import type { Counters } from '../ports/counters.js';
 
 /** In-process counters for the embedded default (as Redis without persistence would keep them). */
 export class MemoryCounters implements Counters {

@@ -9,7 +9,7 @@ import type {
   StoredDoc,
   StoreStats,
   Update,
-} from '../ports.js';
+} from '../ports/documents.js';
 
 const DUPLICATE_KEY = 11000;
 const NOT_IMPLEMENTED = 238;

@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis';
-import { createRedis } from '../datasources/redis/client.js';
-import { UnavailableError } from '../errors.js';
-import type { Logger } from '../logger.js';
-import { deserialize, serialize } from '../serializer.js';
-import { EventQueue } from './event-queue.js';
-import type { EventStream, PubSub, PubSubStats, Topic, Topics } from './topics.js';
+import { UnavailableError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import { deserialize, serialize } from '../../serializer.js';
+import { EventQueue } from '../event-queue.js';
+import type { EventStream, PubSub, PubSubStats, Topic, Topics } from '../ports/pubsub.js';
+import { createRedis } from './client.js';
 
 type Push = (payload: unknown) => void;
 type End = (error: Error) => void;

@@ -1,4 +1,4 @@
-import type { PresenceStore } from '../ports.js';
+import type { PresenceStore } from '../ports/presence.js';
 
 /** Online accounts of the one embedded instance, with the same expiry as on Redis. */
 export class MemoryPresence implements PresenceStore {

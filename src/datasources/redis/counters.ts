@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
-import type { Counters } from '../ports.js';
-import { redisCall } from './redis-errors.js';
+import type { Counters } from '../ports/counters.js';
+import { redisCall } from './errors.js';
 
 /** Reads give up sooner than the command timeout; increments do not (a late one would still count). */
 const READ_DEADLINE_MS = 500;

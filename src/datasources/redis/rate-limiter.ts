@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Logger } from '../../logger.js';
-import { adaptLimiter, createMemoryRateLimiter, limiterOptions } from '../memory/memory-rate-limiter.js';
+import { adaptLimiter, createMemoryRateLimiter, limiterOptions } from '../memory/rate-limiter.js';
 import { OutageLog } from '../outage-log.js';
-import type { RateLimiter, RateLimiterFactory } from '../ports.js';
-import { redisCall } from './redis-errors.js';
+import type { RateLimiter, RateLimiterFactory } from '../ports/rate-limiter.js';
+import { redisCall } from './errors.js';
 
 /** A limiter that has not answered by then counts as down (every request waits for it). */
 const DEADLINE_MS = 250;

@@ -1,10 +1,10 @@
-import { EventQueue } from './event-queue.js';
-import type { EventStream, PubSub, PubSubStats, Topic, Topics } from './topics.js';
+import { EventQueue } from '../event-queue.js';
+import type { EventStream, PubSub, PubSubStats, Topic, Topics } from '../ports/pubsub.js';
 
 type Listener = (payload: unknown) => void;
 
 /** The in-process transport: the embedded default, and local fan-out inside one instance. */
-export class LocalPubSub implements PubSub {
+export class MemoryPubSub implements PubSub {
   readonly kind = 'in-process';
   readonly #channels = new Map<string, Set<Listener>>();
   readonly #queues = new Set<{ end(): void }>();

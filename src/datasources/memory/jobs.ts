@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { PermanentJobError } from '../../errors.js';
 import type {
   JobChange,
   JobProcessor,
@@ -8,8 +9,7 @@ import type {
   JobRecord,
   QueueCounts,
   Workers,
-} from '../ports.js';
-import { PermanentJobError } from '../ports.js';
+} from '../ports/jobs.js';
 
 const FINISHED = new Set(['COMPLETED', 'FAILED']);
 /** How long closing waits for running jobs; an unfinished one is lost with the process anyway. */

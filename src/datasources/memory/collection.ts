@@ -1,6 +1,13 @@
 import { Aggregator, update as applyUpdate, Query } from 'mingo';
 import { DuplicateKeyError } from '../../errors.js';
-import type { DocumentCollection, Filter, FindOptions, IndexSpec, StoredDoc, Update } from '../ports.js';
+import type {
+  DocumentCollection,
+  Filter,
+  FindOptions,
+  IndexSpec,
+  StoredDoc,
+  Update,
+} from '../ports/documents.js';
 import type { JournalEntry } from './journal.js';
 
 type AnyObject = Record<string, unknown>;

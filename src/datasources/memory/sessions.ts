@@ -1,4 +1,4 @@
-import type { Role, SessionRecord, SessionStore } from '../ports.js';
+import type { Role, SessionRecord, SessionStore } from '../ports/sessions.js';
 import { sessionRecord } from '../session-record.js';
 
 /** In-process sessions for the embedded default; expired ones are dropped on use and swept now and then. */

@@ -1,4 +1,4 @@
-import type { CacheRead, CacheStats, DocumentCache } from '../ports.js';
+import type { CacheRead, CacheStats, DocumentCache } from '../ports/cache.js';
 
 /**
  * The embedded shared cache: one process, so "shared" means shared by its requests. Entries

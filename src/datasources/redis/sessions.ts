@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
-import type { Role, SessionRecord, SessionStore } from '../ports.js';
+import type { Role, SessionRecord, SessionStore } from '../ports/sessions.js';
 import { sessionRecord } from '../session-record.js';
-import { execResults, redisCall } from './redis-errors.js';
+import { execResults, redisCall } from './errors.js';
 
 /** Reads a live session and slides it, atomically. KEYS = session; ARGV = now (ms), ttl (ms). */
 const TOUCH = `

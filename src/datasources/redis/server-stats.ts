@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
-import type { RedisServerStats } from '../ports.js';
-import { redisCall } from './redis-errors.js';
+import type { KeyValueServerStats } from '../ports/server-stats.js';
+import { redisCall } from './errors.js';
 
 /** Reads `INFO` once and `DBSIZE` once; the reply's text stops here, plain numbers go out. */
-export async function readRedisStats(redis: Redis): Promise<RedisServerStats> {
+export async function readRedisStats(redis: Redis): Promise<KeyValueServerStats> {
   const [info, keys] = await redisCall('the Redis server', () => Promise.all([redis.info(), redis.dbsize()]));
   const fields = new Map<string, string>();
   for (const line of info.split('\r\n')) {

@@ -1,4 +1,5 @@
-import type { JobChange, LeaderboardChange } from '../datasources/ports.js';
+import type { JobChange } from './jobs.js';
+import type { LeaderboardChange } from './leaderboards.js';
 
 /**
  * Every pub/sub topic and the payload its events carry. Events are published per key (a board
