@@ -34,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
   const backends = await createBackends(config, logger);
   try {
     const sections = stateSections(backends);
-    const source = { documents: backends.documents.kind, redis: backends.redis !== null };
+    const source = { documents: backends.documents.kind, redis: backends.family === 'redis' };
     if (command === 'backup' && values.out !== undefined) {
       const manifest = await backup(backends.documents, sections, values.out, source);
       console.log(

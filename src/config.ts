@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { redisOptionsFromUrl } from './datasources/redis/redis-url.js';
+import { redisOptionsFromUrl } from './redis-url.js';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 

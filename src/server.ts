@@ -5,7 +5,6 @@ import type { Config } from './config.js';
 import { type Backends, createBackends } from './datasources/index.js';
 import type { StoredDoc } from './datasources/ports/documents.js';
 import type { Logger } from './logger.js';
-import type { ReadinessChecks } from './plugins/use-readiness.js';
 import { loadDemoData } from './seed/load-demo.js';
 import { closeServices, createServices, ensureIndexes, type Services } from './services/index.js';
 import { attachWebSocket, type WebSocketEndpoint } from './websocket.js';
@@ -54,15 +53,6 @@ function drain(server: Server): Promise<void> {
   });
 }
 
-/** One probe per backend in use, for `GET /ready`. */
-function readinessChecks(backends: Backends): ReadinessChecks {
-  const { redis } = backends;
-  return {
-    documents: () => backends.documents.ping(),
-    ...(redis === null ? {} : { redis: async () => void (await redis.ping()) }),
-  };
-}
-
 /** config -> backends -> services -> app -> listening HTTP server. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const backends = await createBackends(config, logger);
@@ -78,13 +68,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     graphiql: config.GRAPHIQL === undefined ? !production : config.GRAPHIQL === 'true',
     introspection: !production,
     corsOrigins: config.CORS_ORIGINS,
-    readiness: readinessChecks(backends),
+    readiness: backends.readiness,
     // Not ready once shutting down, so a load balancer stops sending here.
     draining: () => closing,
     metrics: {
       cache: () => backends.cache.stats(),
       // One pub/sub listener per open subscription stream on this instance.
-      openSubscriptions: () => backends.realtime.pubsub.stats().listeners,
+      openSubscriptions: () => backends.pubsub.stats().listeners,
       queueDepth: async () => {
         const counts = await services.jobs.counts();
         return counts.waiting + counts.delayed;
@@ -108,7 +98,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   });
   const websocket = attachWebSocket(server, app, services, logger, config.CORS_ORIGINS);
   // The embedded default always runs its workers here; on Redis, WORKERS_IN_PROCESS decides.
-  if (backends.redis === null || config.WORKERS_IN_PROCESS) services.jobs.work(config.WORKER_CONCURRENCY);
+  if (backends.jobs.kind === 'in-process' || config.WORKERS_IN_PROCESS)
+    services.jobs.work(config.WORKER_CONCURRENCY);
   server.requestTimeout = config.REQUEST_TIMEOUT_MS;
   server.headersTimeout = Math.min(config.REQUEST_TIMEOUT_MS, 10_000);
   await new Promise<void>((resolve, reject) => {

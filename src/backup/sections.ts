@@ -64,5 +64,5 @@ export function leaderboardsSection(leaderboards: Leaderboards): StateSection {
 
 /** The state a backup carries besides documents: leaderboards and counters, never caches or sessions. */
 export function stateSections(backends: Backends): StateSection[] {
-  return [leaderboardsSection(backends.realtime.leaderboards), countersSection(backends.counters)];
+  return [leaderboardsSection(backends.leaderboards), countersSection(backends.counters)];
 }

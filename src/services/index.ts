@@ -34,7 +34,6 @@ export function createServices(backends: Backends, logger: Logger): Services {
   const { config } = backends;
   const cache = new SharedCache(backends.cache, config.CACHE_TTL_SECONDS, logger);
   const customers = new CustomerService(backends.documents, backends.counters, cache);
-  const { realtime } = backends;
   return {
     customers,
     products: new ProductService(backends.documents, backends.counters, cache),
@@ -63,16 +62,16 @@ export function createServices(backends: Backends, logger: Logger): Services {
       durationSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
       whenStoreDown: 'memory',
     }),
-    leaderboards: new LeaderboardService(realtime.leaderboards, realtime.pubsub, logger),
+    leaderboards: new LeaderboardService(backends.leaderboards, backends.pubsub, logger),
     jobs: new JobService(
-      realtime.jobs,
+      backends.jobs,
       backends.documents,
       customers,
       { stepDelayMs: config.JOB_STEP_DELAY_MS },
       logger,
     ),
-    presence: new PresenceService(realtime.presence, config.PRESENCE_TTL_SECONDS, logger),
-    serverStats: new ServerStatsService(backends.documents, () => backends.redisStats(), cache),
+    presence: new PresenceService(backends.presence, config.PRESENCE_TTL_SECONDS, logger),
+    serverStats: new ServerStatsService(backends.documents, () => backends.serverStats(), cache),
   };
 }
 

@@ -10,6 +10,7 @@ import {
 } from '../generated/operations.js';
 import { BACKENDS, makeApp, type TestApp } from '../helpers/app.js';
 import { uniqueName } from '../helpers/names.js';
+import { withRedisOf } from '../helpers/redis.js';
 
 const PASSWORD = 'correct horse battery';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -93,16 +94,17 @@ for (const backend of BACKENDS) {
       const result = await t.run(RegisterDocument, { input: { email: newEmail(), password: PASSWORD } });
       const token = result.data?.register.token ?? '';
       const hash = createHash('sha256').update(token).digest('hex');
-      const redis = t.backends.redis;
-      if (redis === null) {
-        expect(await t.backends.sessions.touch(hash, new Date(), 60)).not.toBeNull();
-        expect(await t.backends.sessions.touch(token, new Date(), 60)).toBeNull();
-        return;
-      }
-      const keys = await redis.keys(`${t.backends.config.REDIS_PREFIX}*`);
-      const dump = [...keys, ...(await Promise.all(keys.map((k) => redis.dump(k))))].join('\n');
-      expect(keys).toContain(`${t.backends.config.REDIS_PREFIX}session:${hash}`);
-      expect(dump).not.toContain(token);
+      await withRedisOf(t.backends.config, async (redis) => {
+        if (redis === null) {
+          expect(await t.backends.sessions.touch(hash, new Date(), 60)).not.toBeNull();
+          expect(await t.backends.sessions.touch(token, new Date(), 60)).toBeNull();
+          return;
+        }
+        const keys = await redis.keys(`${t.backends.config.REDIS_PREFIX}*`);
+        const dump = [...keys, ...(await Promise.all(keys.map((k) => redis.dump(k))))].join('\n');
+        expect(keys).toContain(`${t.backends.config.REDIS_PREFIX}session:${hash}`);
+        expect(dump).not.toContain(token);
+      });
     });
 
     it('answers a wrong password and an unknown email alike, in content and in time', async () => {

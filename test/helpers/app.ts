@@ -8,6 +8,7 @@ import type { Role } from '../../src/datasources/ports/sessions.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { createServices, ensureIndexes, type Services } from '../../src/services/index.js';
 import { uniqueName } from './names.js';
+import { withRedisOf } from './redis.js';
 
 export interface TestApp {
   name: string;
@@ -118,14 +119,16 @@ export async function makeApp(
 }
 
 /** Removes this app's keys (its REDIS_PREFIX) from a shared Redis, when it is reachable. */
-async function deleteRedisKeys({ redis, config }: Backends): Promise<void> {
-  if (redis === null || redis.status !== 'ready') return;
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.REDIS_PREFIX}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
+async function deleteRedisKeys({ config }: Backends): Promise<void> {
+  await withRedisOf(config, async (redis) => {
+    if (redis === null) return;
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.REDIS_PREFIX}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  });
 }
 
 /** Every backend a conformance suite runs against. */

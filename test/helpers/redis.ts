@@ -44,3 +44,25 @@ export async function openTestRedis(url: string = inject('redisUrl')): Promise<T
     },
   };
 }
+
+/**
+ * Runs `use` with a connection of the test's own to the Redis an app's settings name (the app's
+ * backends keep theirs inside their adapters): null on the embedded default or while that Redis
+ * does not answer. The connection is closed afterwards.
+ */
+export async function withRedisOf<T>(
+  config: { REDIS_URL?: string | undefined },
+  use: (redis: Redis | null) => Promise<T>,
+): Promise<T> {
+  if (config.REDIS_URL === undefined) return use(null);
+  const redis = createRedis(config.REDIS_URL);
+  const ready = await new Promise<boolean>((resolve) => {
+    redis.once('ready', () => resolve(true));
+    redis.once('error', () => resolve(false));
+  });
+  try {
+    return await use(ready ? redis : null);
+  } finally {
+    await closeRedis(redis);
+  }
+}

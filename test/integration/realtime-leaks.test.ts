@@ -20,6 +20,7 @@ import {
   wsClient,
   wsSubscribe,
 } from '../helpers/realtime.js';
+import { withRedisOf } from '../helpers/redis.js';
 
 const defer = cleanupAfterEach();
 
@@ -29,10 +30,10 @@ const BOARDS = 50;
 
 /** Everything a subscription holds, on this instance and (when on Redis) in Redis. */
 async function held(server: RunningServer) {
-  const { pubsub } = server.backends.realtime;
-  const redis = server.backends.redis;
-  const channels =
-    redis === null ? [] : await redis.pubsub('CHANNELS', `${server.backends.config.REDIS_PREFIX}*`);
+  const { pubsub, config } = server.backends;
+  const channels = await withRedisOf(config, async (redis) =>
+    redis === null ? [] : redis.pubsub('CHANNELS', `${config.REDIS_PREFIX}*`),
+  );
   return {
     ...subscriptionCounts(server.services),
     ...pubsub.stats(),

@@ -127,7 +127,7 @@ describe('when Redis goes down, and comes back', () => {
 
   it('heals when Redis returns: cache hits again, sign-in works, old sessions are gone with the data', async () => {
     await server.start();
-    await vi.waitFor(() => expect(t.backends.redis?.status).toBe('ready'), {
+    await vi.waitFor(() => t.backends.readiness.redis?.(), {
       timeout: 10_000,
       interval: 100,
     });

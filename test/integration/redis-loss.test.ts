@@ -57,7 +57,7 @@ describe('Redis lost mid-subscription', () => {
     const refused = await next(during, 15_000);
     expect(refused.value?.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
     await eventually(() => subscriptionCounts(server.services).open === 0, 10_000, 'no stream left open');
-    expect(server.backends.realtime.pubsub.stats()).toEqual({ channels: 0, listeners: 0 });
+    expect(server.backends.pubsub.stats()).toEqual({ channels: 0, listeners: 0 });
 
     await redis.start();
     let again = '';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { redisOptionsFromUrl } from '../../src/datasources/redis/redis-url.js';
+import { redisOptionsFromUrl } from '../../src/redis-url.js';
 
 describe('REDIS_URL', () => {
   it('reads a plain URL with credentials, database and TLS', () => {

@@ -3,6 +3,7 @@ import { type Job, Queue, QueueEvents, type RedisOptions, UnrecoverableError, Wo
 import type { Redis } from 'ioredis';
 import { PermanentJobError, UnavailableError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
+import { redisOptionsFromUrl } from '../../redis-url.js';
 import type {
   JobChange,
   JobProcessor,
@@ -15,7 +16,6 @@ import type {
 } from '../ports/jobs.js';
 import { closeRedis, createRedis } from './client.js';
 import { redisCall } from './errors.js';
-import { redisOptionsFromUrl } from './redis-url.js';
 
 const QUEUE = 'jobs';
 /** An enqueue that Redis has not acknowledged by then is answered SERVICE_UNAVAILABLE. */

@@ -1,22 +1,26 @@
-import type { RedisOptions } from 'ioredis';
-
-/** Where and how to connect; the connection's behaviour (timeouts, retries) is set by its user. */
-export type RedisEndpoint = Pick<
-  RedisOptions,
-  | 'host'
-  | 'port'
-  | 'username'
-  | 'password'
-  | 'db'
-  | 'tls'
-  | 'sentinels'
-  | 'name'
-  | 'sentinelPassword'
-  | 'sentinelUsername'
->;
+/**
+ * Where and how to connect to Redis; the connection's behaviour (timeouts, retries) is set by its
+ * user. The fields are ioredis' option names, so the Redis adapters spread it into their options;
+ * it is a plain record so that config.ts (a leaf) can validate `REDIS_URL` with the same parser
+ * without importing a driver.
+ */
+export interface RedisEndpoint {
+  host?: string;
+  port?: number;
+  username?: string;
+  password?: string;
+  db?: number;
+  /** Present (empty: the driver's defaults) for `rediss://`. */
+  tls?: Record<string, never>;
+  sentinels?: Array<{ host: string; port: number }>;
+  /** The Sentinel master's name. */
+  name?: string;
+  sentinelPassword?: string;
+  sentinelUsername?: string;
+}
 
 /**
- * ioredis options from `REDIS_URL`, the one place it is read:
+ * Connection options from `REDIS_URL`, the one place it is read:
  * - `redis://[user:password@]host[:port][/db]`, and `rediss://` for TLS;
  * - `redis-sentinel://[user:password@]host:port[,host:port...]/<master name>[/db]` for a Sentinel
  *   deployment (`rediss-sentinel://` for TLS to the servers); the password is the servers', and

@@ -1,0 +1,31 @@
+import type { Config } from '../../config.js';
+import { closeFamily, jobOptions, type KeyValueFamily } from '../family.js';
+import { MemoryDocumentCache } from './cache.js';
+import { MemoryCounters } from './counters.js';
+import { MemoryJobQueue } from './jobs.js';
+import { MemoryLeaderboards } from './leaderboards.js';
+import { MemoryPresence } from './presence.js';
+import { MemoryPubSub } from './pubsub.js';
+import { createMemoryRateLimiter } from './rate-limiter.js';
+import { MemorySessionStore } from './sessions.js';
+
+/** The embedded default: every key-value backend in this process. */
+export function createMemoryFamily(config: Config): KeyValueFamily {
+  const parts = {
+    counters: new MemoryCounters(),
+    cache: new MemoryDocumentCache(),
+    sessions: new MemorySessionStore(),
+    rateLimiter: createMemoryRateLimiter,
+    pubsub: new MemoryPubSub(),
+    leaderboards: new MemoryLeaderboards(),
+    jobs: new MemoryJobQueue(jobOptions(config)),
+    presence: new MemoryPresence(config.PRESENCE_TTL_SECONDS * 1000),
+  };
+  return {
+    family: 'memory',
+    ...parts,
+    serverStats: async () => null,
+    probes: {},
+    close: () => closeFamily(parts),
+  };
+}
