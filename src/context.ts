@@ -1,6 +1,6 @@
 import type { YogaInitialContext } from 'graphql-yoga';
-import { createLoaders, type Loaders } from './datasources/loaders.js';
 import type { RateLimitDecision } from './datasources/ports/rate-limiter.js';
+import { createLoaders, type Loaders } from './loaders.js';
 import type { Caller } from './services/accounts.js';
 import type { Services } from './services/index.js';
 

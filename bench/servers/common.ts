@@ -1,6 +1,6 @@
 import { MongoClient } from 'mongodb';
 import type { Context } from '../../src/context.js';
-import { createLoaders } from '../../src/datasources/loaders.js';
+import { createLoaders } from '../../src/loaders.js';
 import type { Services } from '../../src/services/index.js';
 
 /** Commands the driver sends, by name, counted with its command monitoring (heartbeats excluded). */

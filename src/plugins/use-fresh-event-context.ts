@@ -7,8 +7,8 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
-import { createLoaders } from '../datasources/loaders.js';
 import { AppError } from '../errors.js';
+import { createLoaders } from '../loaders.js';
 
 type Events = AsyncIterator<unknown> & { return?: () => Promise<IteratorResult<unknown>> };
 

@@ -2,7 +2,7 @@ import { GraphQLInt, GraphQLObjectType, GraphQLSchema } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Context } from '../../src/context.js';
-import { createLoaders } from '../../src/datasources/loaders.js';
+import { createLoaders } from '../../src/loaders.js';
 import { useFreshEventContext } from '../../src/plugins/use-fresh-event-context.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 

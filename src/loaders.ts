@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Services } from '../services/index.js';
+import type { Services } from './services/index.js';
 
 /**
  * Per-request loaders: one batch per tick for each kind of read, so a list of N orders costs
