@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Services } from './services/index.js';
+import { type Viewed, viewCountKey } from './services/views.js';
 
 /**
  * Per-request loaders: one batch per tick for each kind of read, so a list of N orders costs
@@ -10,7 +11,9 @@ export function createLoaders(services: Services) {
     customer: new DataLoader((ids: readonly string[]) => services.customers.byIds(ids)),
     product: new DataLoader((ids: readonly string[]) => services.products.byIds(ids)),
     customerOrders: new DataLoader((ids: readonly string[]) => services.orders.firstPagesByCustomer(ids)),
-    viewCount: new DataLoader((keys: readonly string[]) => services.counters.get(keys)),
+    viewCount: new DataLoader<Viewed, number, string>((viewed) => services.views.counts(viewed), {
+      cacheKeyFn: viewCountKey,
+    }),
   };
 }
 

@@ -20,7 +20,7 @@ builder.queryFields((t) => ({
       const customer = await ctx.loaders.customer.load(String(id));
       if (customer === null) return null;
       const views = await ctx.services.customers.recordView(customer.id);
-      ctx.loaders.viewCount.prime(`customer:${customer.id}:views`, views);
+      ctx.loaders.viewCount.prime({ kind: 'customer', id: customer.id }, views);
       return customer;
     },
   }),
@@ -71,9 +71,7 @@ builder.mutationFields((t) => ({
       '`true` when a customer was deleted, `false` when there was none; CONFLICT when it has orders.',
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
-      const deleted = await ctx.services.customers.delete(String(id), (cid) =>
-        ctx.services.orders.customerHasOrders(cid),
-      );
+      const deleted = await ctx.services.customers.delete(String(id));
       ctx.loaders.customer.clear(String(id));
       return deleted;
     },

@@ -23,7 +23,8 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
       const views = await ctx.services.products.recordView(String(id));
-      ctx.loaders.viewCount.clear(`product:${id}:views`).prime(`product:${id}:views`, views);
+      const viewed = { kind: 'product', id: String(id) } as const;
+      ctx.loaders.viewCount.clear(viewed).prime(viewed, views);
       return views;
     },
   }),

@@ -1,3 +1,4 @@
+import type { CustomerFilter as CustomerFilterShape } from '../services/customer-filter.js';
 import type { Address as AddressShape, Customer as CustomerShape } from '../services/customers.js';
 import { builder } from './builder.js';
 import { connectionOf } from './connection.js';
@@ -29,7 +30,7 @@ export const Customer = builder.objectRef<CustomerShape>('Customer').implement({
       nullable: true,
       description:
         'How many times this customer was read with `customer(id)`; null (with a SERVICE_UNAVAILABLE error) while the counters are unreachable.',
-      resolve: (c, _args, ctx) => ctx.loaders.viewCount.load(`customer:${c.id}:views`),
+      resolve: (c, _args, ctx) => ctx.loaders.viewCount.load({ kind: 'customer', id: c.id }),
     }),
   }),
 });
@@ -67,18 +68,6 @@ export const UpdateCustomerInput = builder.inputType('UpdateCustomerInput', {
     addresses: t.field({ type: [AddressInput] }),
   }),
 });
-
-interface CustomerFilterShape {
-  lastName?: typeof StringFilter.$inferInput | null;
-  firstName?: typeof StringFilter.$inferInput | null;
-  email?: typeof StringFilter.$inferInput | null;
-  age?: typeof IntFilter.$inferInput | null;
-  skills?: typeof ListFilter.$inferInput | null;
-  city?: string | null;
-  and?: CustomerFilterShape[] | null;
-  or?: CustomerFilterShape[] | null;
-  not?: CustomerFilterShape | null;
-}
 
 export const CustomerFilter = builder.inputRef<CustomerFilterShape>('CustomerFilter').implement({
   fields: (t) => ({

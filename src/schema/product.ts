@@ -13,7 +13,7 @@ export const Product = builder.objectRef<ProductShape>('Product').implement({
       nullable: true,
       description:
         'How many times `recordProductView` was called for this product; null (with a SERVICE_UNAVAILABLE error) while the counters are unreachable.',
-      resolve: (product, _args, ctx) => ctx.loaders.viewCount.load(`product:${product.id}:views`),
+      resolve: (product, _args, ctx) => ctx.loaders.viewCount.load({ kind: 'product', id: product.id }),
     }),
   }),
 });

@@ -1,33 +1,13 @@
 import { z } from 'zod';
-import type { Counters } from '../datasources/ports/counters.js';
-import type {
-  DocumentCollection,
-  DocumentStore,
-  Filter,
-  Sort,
-  StoredDoc,
-} from '../datasources/ports/documents.js';
-import {
-  BadInputError,
-  ConflictError,
-  DuplicateKeyError,
-  NotFoundError,
-  UnsupportedQueryError,
-} from '../errors.js';
-import {
-  allOf,
-  compileInt,
-  compileList,
-  compileString,
-  intFilter,
-  listFilter,
-  MAX_DEPTH,
-  stringFilter,
-} from './filters.js';
+import type { DocumentCollection, DocumentStore, Sort, StoredDoc } from '../datasources/ports/documents.js';
+import { BadInputError, ConflictError, DuplicateKeyError, NotFoundError } from '../errors.js';
+import { type CityStats, statsByCity } from './city-stats.js';
+import { type CustomerFilter, compileCustomerFilter } from './customer-filter.js';
 import { isId, newId } from './ids.js';
 import { type Page, type PageArgs, paginate } from './pagination.js';
 import type { SharedCache } from './shared-cache.js';
 import { email, parseInput, text } from './validation.js';
+import type { ViewCounts } from './views.js';
 
 export interface Address {
   type: string | null;
@@ -108,34 +88,6 @@ export interface UpdateCustomerInput
 
 export type CreateCustomerInput = z.input<typeof createInput>;
 
-export interface CustomerFilter {
-  lastName?: z.input<typeof stringFilter> | null;
-  firstName?: z.input<typeof stringFilter> | null;
-  email?: z.input<typeof stringFilter> | null;
-  age?: z.input<typeof intFilter> | null;
-  skills?: z.input<typeof listFilter> | null;
-  city?: string | null;
-  and?: CustomerFilter[] | null;
-  or?: CustomerFilter[] | null;
-  not?: CustomerFilter | null;
-}
-
-const customerFilter: z.ZodType<CustomerFilter> = z.lazy(() =>
-  z
-    .object({
-      lastName: stringFilter.nullish(),
-      firstName: stringFilter.nullish(),
-      email: stringFilter.nullish(),
-      age: intFilter.nullish(),
-      skills: listFilter.nullish(),
-      city: text(100).nullish(),
-      and: z.array(customerFilter).max(20).nullish(),
-      or: z.array(customerFilter).max(20).nullish(),
-      not: customerFilter.nullish(),
-    })
-    .strict(),
-);
-
 export type CustomerSortField = 'LAST_NAME' | 'FIRST_NAME' | 'AGE' | 'EMAIL' | 'REGISTERED_AT';
 export interface CustomerOrder {
   field: CustomerSortField;
@@ -149,27 +101,6 @@ const sortFields: Record<CustomerSortField, string> = {
   EMAIL: 'emailLower',
   REGISTERED_AT: 'registeredAt',
 };
-
-function depth(f: CustomerFilter): number {
-  const children = [...(f.and ?? []), ...(f.or ?? []), ...(f.not ? [f.not] : [])];
-  return 1 + Math.max(0, ...children.map(depth));
-}
-
-function compileFilter(f: CustomerFilter): Filter {
-  const lower = (v: string) => v.toLowerCase();
-  const conditions: Filter[] = [
-    ...(f.lastName ? compileString('lastName', f.lastName) : []),
-    ...(f.firstName ? compileString('firstName', f.firstName) : []),
-    ...(f.email ? compileString('emailLower', f.email, lower) : []),
-    ...(f.age ? compileInt('age', f.age) : []),
-    ...(f.skills ? compileList('skills', f.skills) : []),
-  ];
-  if (f.city != null) conditions.push({ 'addresses.city': f.city });
-  if (f.and != null && f.and.length > 0) conditions.push({ $and: f.and.map(compileFilter) });
-  if (f.or != null && f.or.length > 0) conditions.push({ $or: f.or.map(compileFilter) });
-  if (f.not != null) conditions.push({ $nor: [compileFilter(f.not)] });
-  return allOf(conditions);
-}
 
 function toCustomer(doc: CustomerDoc): Customer {
   return {
@@ -198,8 +129,10 @@ export class CustomerService {
 
   constructor(
     store: DocumentStore,
-    private readonly counters: Counters,
+    private readonly views: ViewCounts,
     private readonly cache: SharedCache,
+    /** Asks the orders (which depend on this service, so the question is passed in by the wiring). */
+    private readonly hasOrders: (customerId: string) => Promise<boolean>,
   ) {
     this.customers = store.collection<CustomerDoc>(CUSTOMERS);
   }
@@ -256,9 +189,9 @@ export class CustomerService {
   }
 
   /** Deletes a customer without orders; one with orders is a CONFLICT (orders keep their customer). */
-  async delete(id: string, hasOrders: (customerId: string) => Promise<boolean>): Promise<boolean> {
+  async delete(id: string): Promise<boolean> {
     if (!isId(id)) return false;
-    if (await hasOrders(id))
+    if (await this.hasOrders(id))
       throw new ConflictError('this customer has orders and cannot be deleted', { field: 'id' });
     const deleted = await this.customers.deleteOne({ _id: id });
     await this.cache.invalidate(CUSTOMERS, [id]);
@@ -281,9 +214,7 @@ export class CustomerService {
     orderBy: readonly CustomerOrder[] | null | undefined,
     args: PageArgs,
   ): Promise<Page<Customer>> {
-    const filter = rawFilter == null ? {} : parseInput(customerFilter, rawFilter, 'filter');
-    if (depth(filter) > MAX_DEPTH)
-      throw new BadInputError(`filter: nested at most ${MAX_DEPTH} deep`, 'filter');
+    const filter = compileCustomerFilter(rawFilter);
     const order = orderBy ?? [];
     if (order.length > 5) throw new BadInputError('orderBy: at most 5 keys', 'orderBy');
     const sort: Array<readonly [string, 1 | -1]> = [];
@@ -292,62 +223,21 @@ export class CustomerService {
       if (!sort.some(([f]) => f === field)) sort.push([field, o.direction === 'ASC' ? 1 : -1]);
     }
     sort.push(['_id', 1]);
-    return paginate(this.customers, compileFilter(filter), sort as Sort, args, toCustomer);
+    return paginate(this.customers, filter, sort as Sort, args, toCustomer);
   }
 
-  async recordView(id: string): Promise<number> {
-    return this.counters.increment(`customer:${id}:views`);
+  /** Counts a read of the customer with `customer(id)`. */
+  recordView(id: string): Promise<number> {
+    return this.views.record({ kind: 'customer', id });
   }
 
-  /** One row per city: distinct customers with an address there and their mean age, as one pipeline. */
-  async statsByCity(): Promise<CityStats[]> {
-    try {
-      return await this.customers.aggregate<CityStats>(STATS_BY_CITY);
-    } catch (error) {
-      if (!(error instanceof UnsupportedQueryError)) throw error;
-      return statsFromCustomers(await this.customers.find({ 'addresses.0': { $exists: true } }));
-    }
+  /** True when a customer has this id (orders ask before they are placed). */
+  async exists(id: string): Promise<boolean> {
+    return isId(id) && (await this.customers.count({ _id: id })) === 1;
   }
-}
 
-export interface CityStats {
-  city: string;
-  customers: number;
-  averageAge: number | null;
-}
-
-const STATS_BY_CITY = [
-  { $unwind: '$addresses' },
-  { $group: { _id: { city: '$addresses.city', customer: '$_id' }, age: { $first: '$age' } } },
-  { $group: { _id: '$_id.city', customers: { $sum: 1 }, averageAge: { $avg: '$age' } } },
-  { $sort: { customers: -1, _id: 1 } },
-  { $project: { _id: 0, city: '$_id', customers: 1, averageAge: 1 } },
-];
-
-/**
- * The same rows computed in the gateway, for MongoDB-compatible servers that refuse the pipeline
- * (FerretDB 1.x has no `$first` / `$avg` in `$group`, and its `$unwind` drops sibling fields).
- */
-export function statsFromCustomers(
-  customers: ReadonlyArray<Pick<CustomerDoc, 'age' | 'addresses'>>,
-): CityStats[] {
-  const byCity = new Map<string, { customers: number; ageSum: number; withAge: number }>();
-  for (const customer of customers) {
-    for (const city of new Set(customer.addresses.map((a) => a.city))) {
-      const entry = byCity.get(city) ?? { customers: 0, ageSum: 0, withAge: 0 };
-      entry.customers += 1;
-      if (typeof customer.age === 'number') {
-        entry.ageSum += customer.age;
-        entry.withAge += 1;
-      }
-      byCity.set(city, entry);
-    }
+  /** One row per city: see city-stats.ts. */
+  statsByCity(): Promise<CityStats[]> {
+    return statsByCity(this.customers);
   }
-  return [...byCity]
-    .map(([city, e]) => ({
-      city,
-      customers: e.customers,
-      averageAge: e.withAge === 0 ? null : e.ageSum / e.withAge,
-    }))
-    .sort((a, b) => b.customers - a.customers || (a.city < b.city ? -1 : a.city > b.city ? 1 : 0));
 }

@@ -1,5 +1,4 @@
 import type { Backends } from '../datasources/index.js';
-import type { Counters } from '../datasources/ports/counters.js';
 import type { RateLimiter } from '../datasources/ports/rate-limiter.js';
 import type { Logger } from '../logger.js';
 import { AccountService } from './accounts.js';
@@ -11,13 +10,15 @@ import { PresenceService } from './presence.js';
 import { ProductService } from './products.js';
 import { ServerStatsService } from './server-stats.js';
 import { SharedCache } from './shared-cache.js';
+import { ViewCounts } from './views.js';
 
 /** The domain services, built once over the backends and shared by every request. */
 export interface Services {
   customers: CustomerService;
   products: ProductService;
   orders: OrderService;
-  counters: Counters;
+  /** View counts of customers and products (the counters backend). */
+  views: ViewCounts;
   accounts: AccountService;
   /** The shared cache under the by-id reads; its hit/miss counts feed `serverStats`. */
   cache: SharedCache;
@@ -33,12 +34,19 @@ export interface Services {
 export function createServices(backends: Backends, logger: Logger): Services {
   const { config } = backends;
   const cache = new SharedCache(backends.cache, config.CACHE_TTL_SECONDS, logger);
-  const customers = new CustomerService(backends.documents, backends.counters, cache);
+  const views = new ViewCounts(backends.counters);
+  // The customers ask the orders before a delete, and the orders the customers before a placement:
+  // the question is passed in as a function, so neither constructor needs the other built first.
+  const customers: CustomerService = new CustomerService(backends.documents, views, cache, (id) =>
+    orders.customerHasOrders(id),
+  );
+  const products = new ProductService(backends.documents, views, cache);
+  const orders = new OrderService(backends.documents, customers, products, logger);
   return {
     customers,
-    products: new ProductService(backends.documents, backends.counters, cache),
-    orders: new OrderService(backends.documents, logger, cache),
-    counters: backends.counters,
+    products,
+    orders,
+    views,
     accounts: new AccountService(
       backends.documents,
       backends.sessions,

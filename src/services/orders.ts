@@ -2,12 +2,11 @@ import { z } from 'zod';
 import type { DocumentCollection, DocumentStore, Filter, StoredDoc } from '../datasources/ports/documents.js';
 import { ConflictError, DuplicateKeyError, NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { CUSTOMERS } from './customers.js';
+import type { CustomerService } from './customers.js';
 import { allOf } from './filters.js';
 import { isId, newId } from './ids.js';
 import { encodeCursor, type Page, type PageArgs, pageSize, paginate } from './pagination.js';
-import { PRODUCTS, type ProductDoc } from './products.js';
-import type { SharedCache } from './shared-cache.js';
+import type { ProductService } from './products.js';
 import { id, parseInput } from './validation.js';
 
 export interface OrderItem {
@@ -95,19 +94,16 @@ function orderTotal(items: readonly OrderItem[]): number {
 
 export class OrderService {
   private readonly orders: DocumentCollection<OrderDoc>;
-  private readonly products: DocumentCollection<ProductDoc>;
   private readonly sequences: DocumentCollection<SequenceDoc>;
-  private readonly customers: DocumentCollection<StoredDoc>;
 
   constructor(
     store: DocumentStore,
+    private readonly customers: CustomerService,
+    private readonly products: ProductService,
     private readonly logger: Logger,
-    private readonly cache: SharedCache,
   ) {
     this.orders = store.collection<OrderDoc>(ORDERS);
-    this.products = store.collection<ProductDoc>(PRODUCTS);
     this.sequences = store.collection<SequenceDoc>(SEQUENCES);
-    this.customers = store.collection<StoredDoc>(CUSTOMERS);
   }
 
   async ensureIndexes(): Promise<void> {
@@ -138,11 +134,10 @@ export class OrderService {
    */
   async place(raw: PlaceOrderInput): Promise<Order> {
     const input = parseInput(placeInput, raw, 'input');
-    if ((await this.customers.count({ _id: input.customerId })) === 0) {
+    if (!(await this.customers.exists(input.customerId))) {
       throw new NotFoundError('no customer with this id', { field: 'input.customerId' });
     }
-    const productIds = input.items.map((i) => i.productId);
-    const known = new Set((await this.products.find({ _id: { $in: productIds } })).map((p) => p._id));
+    const known = await this.products.known(input.items.map((i) => i.productId));
     const missing = input.items.findIndex((i) => !known.has(i.productId));
     if (missing >= 0)
       throw new NotFoundError('no product with this id', { field: `input.items.${missing}.productId` });
@@ -150,10 +145,7 @@ export class OrderService {
     const taken: OrderItem[] = [];
     try {
       for (const [index, item] of input.items.entries()) {
-        const product = await this.products.findOneAndUpdate(
-          { _id: item.productId, stock: { $gte: item.quantity } },
-          { $inc: { stock: -item.quantity } },
-        );
+        const product = await this.products.reserve(item.productId, item.quantity);
         if (product === null) {
           throw new ConflictError('not enough stock for this product', {
             field: `input.items.${index}.quantity`,
@@ -167,10 +159,7 @@ export class OrderService {
       await this.giveBack(taken);
       throw error;
     } finally {
-      await this.cache.invalidate(
-        PRODUCTS,
-        taken.map((i) => i.productId),
-      );
+      await this.products.forget(taken.map((i) => i.productId));
     }
   }
 
@@ -221,7 +210,7 @@ export class OrderService {
   private async giveBack(taken: readonly OrderItem[]): Promise<void> {
     for (const item of taken) {
       try {
-        await this.products.findOneAndUpdate({ _id: item.productId }, { $inc: { stock: item.quantity } });
+        await this.products.release(item.productId, item.quantity);
       } catch (error) {
         // Nothing else can restore it now; the log is what an operator reconciles from.
         this.logger.error(

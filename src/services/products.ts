@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { Counters } from '../datasources/ports/counters.js';
 import type { DocumentCollection, DocumentStore, StoredDoc } from '../datasources/ports/documents.js';
 import { NotFoundError } from '../errors.js';
 import { isId, newId } from './ids.js';
 import type { SharedCache } from './shared-cache.js';
 import { parseInput, text } from './validation.js';
+import type { ViewCounts } from './views.js';
 
 export interface Product {
   id: string;
@@ -14,7 +14,7 @@ export interface Product {
   tags: string[];
 }
 
-export interface ProductDoc extends StoredDoc {
+interface ProductDoc extends StoredDoc {
   name: string;
   price: number;
   stock: number;
@@ -31,9 +31,9 @@ const createInput = z.object({
 
 export type CreateProductInput = z.input<typeof createInput>;
 
-export const PRODUCTS = 'products';
+const PRODUCTS = 'products';
 
-export function toProduct(doc: ProductDoc): Product {
+function toProduct(doc: ProductDoc): Product {
   return { id: doc._id, name: doc.name, price: doc.price, stock: doc.stock, tags: doc.tags };
 }
 
@@ -42,7 +42,7 @@ export class ProductService {
 
   constructor(
     store: DocumentStore,
-    private readonly counters: Counters,
+    private readonly views: ViewCounts,
     private readonly cache: SharedCache,
   ) {
     this.products = store.collection<ProductDoc>(PRODUCTS);
@@ -77,6 +77,36 @@ export class ProductService {
   async recordView(id: string): Promise<number> {
     const exists = isId(id) && (await this.products.count({ _id: id })) === 1;
     if (!exists) throw new NotFoundError('no product with this id', { field: 'id' });
-    return this.counters.increment(`product:${id}:views`);
+    return this.views.record({ kind: 'product', id });
+  }
+
+  /** The ids among `ids` that name a product. */
+  async known(ids: readonly string[]): Promise<Set<string>> {
+    const valid = ids.filter(isId);
+    if (valid.length === 0) return new Set();
+    return new Set((await this.products.find({ _id: { $in: valid } })).map((p) => p._id));
+  }
+
+  /**
+   * Takes `quantity` of the product's stock if it has that much, with one conditional decrement
+   * (atomic per document on every backend), and returns its price; null when the stock is short.
+   * The caller forgets the product from the shared cache (`forget`) once its stock moved.
+   */
+  async reserve(id: string, quantity: number): Promise<{ price: number } | null> {
+    const product = await this.products.findOneAndUpdate(
+      { _id: id, stock: { $gte: quantity } },
+      { $inc: { stock: -quantity } },
+    );
+    return product === null ? null : { price: product.price };
+  }
+
+  /** Gives back stock taken by `reserve`. */
+  async release(id: string, quantity: number): Promise<void> {
+    await this.products.findOneAndUpdate({ _id: id }, { $inc: { stock: quantity } });
+  }
+
+  /** Drops the products from the shared cache, in one round trip, after their stock moved. */
+  forget(ids: readonly string[]): Promise<void> {
+    return this.cache.invalidate(PRODUCTS, ids);
   }
 }
