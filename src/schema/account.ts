@@ -1,5 +1,3 @@
-import type { RateLimitDecision } from '../datasources/ports/rate-limiter.js';
-import type { SessionRecord } from '../datasources/ports/sessions.js';
 import type { Account as AccountShape, SignedIn } from '../services/accounts.js';
 import { builder } from './builder.js';
 
@@ -25,25 +23,6 @@ export const AuthPayload = builder.objectRef<SignedIn>('AuthPayload').implement(
   }),
 });
 
-export const Session = builder.objectRef<SessionRecord>('Session').implement({
-  fields: (t) => ({
-    expiresAt: t.expose('expiresAt', {
-      type: 'DateTime',
-      description: 'SESSION_TTL_SECONDS after the last use.',
-    }),
-    lastActivityAt: t.expose('lastActivityAt', { type: 'DateTime' }),
-  }),
-});
-
-export const RateLimitStatus = builder.objectRef<RateLimitDecision>('RateLimitStatus').implement({
-  description: "The caller's request budget (the account when signed in, else the client address).",
-  fields: (t) => ({
-    limit: t.exposeInt('limit', { description: 'Requests per window.' }),
-    remaining: t.exposeInt('remaining', { description: 'Requests left in this window, this one spent.' }),
-    resetAt: t.expose('resetAt', { type: 'DateTime', description: 'When the window ends.' }),
-  }),
-});
-
 export const RegisterInput = builder.inputType('RegisterInput', {
   fields: (t) => ({
     email: t.string({ required: true, description: 'Unique, compared without case.' }),
@@ -51,3 +30,34 @@ export const RegisterInput = builder.inputType('RegisterInput', {
     name: t.string(),
   }),
 });
+
+builder.queryFields((t) => ({
+  me: t.field({
+    type: User,
+    nullable: true,
+    description: 'The signed-in account; null when anonymous.',
+    resolve: (_root, _args, ctx) =>
+      ctx.caller === null ? null : ctx.services.accounts.byId(ctx.caller.accountId),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  register: t.field({
+    type: AuthPayload,
+    description: 'Creates a USER account and signs it in. A taken email is CONFLICT.',
+    args: { input: t.arg({ type: RegisterInput, required: true }) },
+    resolve: (_root, { input }, ctx) => ctx.services.accounts.register(input),
+  }),
+  login: t.field({
+    type: AuthPayload,
+    description:
+      'A wrong email or password is UNAUTHENTICATED; repeated failures are slowed, then RATE_LIMITED.',
+    args: { email: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
+    resolve: (_root, { email, password }, ctx) => ctx.services.accounts.login(email, password),
+  }),
+  logout: t.boolean({
+    description: "Ends the caller's session: its token is UNAUTHENTICATED from now on.",
+    authScopes: { user: true },
+    resolve: (_root, _args, ctx) => (ctx.caller === null ? false : ctx.services.accounts.logout(ctx.caller)),
+  }),
+}));

@@ -1,8 +1,7 @@
-import type { CustomerFilter as CustomerFilterShape } from '../services/customer-filter.js';
 import type { Address as AddressShape, Customer as CustomerShape } from '../services/customers.js';
 import { builder } from './builder.js';
 import { connectionOf } from './connection.js';
-import { IntFilter, ListFilter, SortDirection, StringFilter } from './filters.js';
+import { CustomerFilter, CustomerOrder } from './customer-filter.js';
 
 export const Address = builder.objectRef<AddressShape>('Address').implement({
   fields: (t) => ({
@@ -69,42 +68,65 @@ export const UpdateCustomerInput = builder.inputType('UpdateCustomerInput', {
   }),
 });
 
-export const CustomerFilter = builder.inputRef<CustomerFilterShape>('CustomerFilter').implement({
-  fields: (t) => ({
-    lastName: t.field({ type: StringFilter }),
-    firstName: t.field({ type: StringFilter }),
-    email: t.field({ type: StringFilter, description: 'Compared without case.' }),
-    age: t.field({ type: IntFilter }),
-    skills: t.field({ type: ListFilter }),
-    city: t.string({ description: 'Matches a customer with an address in this city.' }),
-    and: t.field({ type: [CustomerFilter] }),
-    or: t.field({ type: [CustomerFilter] }),
-    not: t.field({ type: CustomerFilter }),
+builder.queryFields((t) => ({
+  customer: t.field({
+    authScopes: { user: true },
+    type: Customer,
+    nullable: true,
+    description: '`null` for an id that names nothing, malformed ids included. Each read counts a view.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, ctx) => {
+      const customer = await ctx.loaders.customer.load(String(id));
+      if (customer === null) return null;
+      const views = await ctx.services.customers.recordView(customer.id);
+      ctx.loaders.viewCount.prime({ kind: 'customer', id: customer.id }, views);
+      return customer;
+    },
   }),
-});
-
-const CustomerSortField = builder.enumType('CustomerSortField', {
-  values: ['LAST_NAME', 'FIRST_NAME', 'AGE', 'EMAIL', 'REGISTERED_AT'] as const,
-});
-
-export const CustomerOrder = builder.inputType('CustomerOrder', {
-  fields: (t) => ({
-    field: t.field({ type: CustomerSortField, required: true }),
-    direction: t.field({ type: SortDirection, defaultValue: 'ASC' }),
+  customers: t.field({
+    authScopes: { user: true },
+    type: CustomerConnection,
+    args: {
+      filter: t.arg({ type: CustomerFilter }),
+      orderBy: t.arg({ type: [CustomerOrder] }),
+      first: t.arg.int({ description: 'Default 20, at most 100.' }),
+      after: t.arg.string(),
+    },
+    resolve: (_root, args, ctx) =>
+      ctx.services.customers.list(
+        args.filter,
+        args.orderBy?.map((o) => ({ field: o.field, direction: o.direction ?? 'ASC' })),
+        args,
+      ),
   }),
-});
+}));
 
-export const CityStats = builder
-  .objectRef<{ city: string; customers: number; averageAge: number | null }>('CityStats')
-  .implement({
-    fields: (t) => ({
-      city: t.exposeString('city'),
-      customers: t.exposeInt('customers', {
-        description: 'Distinct customers with an address in this city.',
-      }),
-      averageAge: t.exposeFloat('averageAge', {
-        nullable: true,
-        description: 'Mean age of those with an age.',
-      }),
-    }),
-  });
+builder.mutationFields((t) => ({
+  createCustomer: t.field({
+    authScopes: { user: true },
+    type: Customer,
+    args: { input: t.arg({ type: CreateCustomerInput, required: true }) },
+    resolve: (_root, { input }, ctx) => ctx.services.customers.create(input),
+  }),
+  updateCustomer: t.field({
+    authScopes: { user: true },
+    type: Customer,
+    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateCustomerInput, required: true }) },
+    resolve: async (_root, { id, input }, ctx) => {
+      const customer = await ctx.services.customers.update(String(id), input);
+      ctx.loaders.customer.clear(customer.id).prime(customer.id, customer);
+      return customer;
+    },
+  }),
+  deleteCustomer: t.boolean({
+    authScopes: { admin: true },
+    description:
+      '`true` when a customer was deleted, `false` when there was none; CONFLICT when it has orders.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, ctx) => {
+      const deleted = await ctx.services.customers.delete(String(id));
+      ctx.loaders.customer.clear(String(id));
+      return deleted;
+    },
+  }),
+}));

@@ -47,3 +47,12 @@ export const ServerStats = builder.objectRef<ServerStatsShape>('ServerStats').im
     cache: t.field({ type: CacheStats, resolve: (s) => s.cache }),
   }),
 });
+
+builder.queryFields((t) => ({
+  serverStats: t.field({
+    type: ServerStats,
+    description: 'The Redis server, the document store and the shared cache (ADMIN).',
+    authScopes: { admin: true },
+    resolve: (_root, _args, ctx) => ctx.services.serverStats.read(),
+  }),
+}));

@@ -1,4 +1,4 @@
-import { builder } from '../schema/builder.js';
+import { builder } from './builder.js';
 
 builder.queryFields((t) => ({
   onlineUsers: t.int({
