@@ -3,10 +3,12 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { type Context, createContext } from './context.js';
 import type { Logger } from './logger.js';
 import { createMaskError } from './mask-error.js';
+import { useAuthentication } from './plugins/use-authentication.js';
 import { useFreshEventContext } from './plugins/use-fresh-event-context.js';
-import { hardeningPlugins } from './plugins/use-hardening.js';
+import { hardeningPlugins, MAX_BODY_BYTES } from './plugins/use-hardening.js';
 import { useJit } from './plugins/use-jit.js';
 import { type MetricSources, metricsPlugins } from './plugins/use-metrics.js';
+import { usePresence } from './plugins/use-presence.js';
 import { useRateLimit } from './plugins/use-rate-limit.js';
 import { type ReadinessChecks, useReadiness } from './plugins/use-readiness.js';
 import { useRequestLog } from './plugins/use-request-log.js';
@@ -49,6 +51,8 @@ export function createApp(deps: AppDeps): App {
       : false,
     maskedErrors: { maskError: createMaskError(deps.logger) },
     batching: false,
+    // Counted as the body is read, so a chunked body without a length is bounded too (413).
+    maxRequestBodySize: MAX_BODY_BYTES,
     cors:
       deps.corsOrigins && deps.corsOrigins.length > 0
         ? { origin: [...deps.corsOrigins], credentials: true }
@@ -57,13 +61,16 @@ export function createApp(deps: AppDeps): App {
       useRequestLog(deps.logger),
       useReadiness(deps.readiness ?? {}, deps.draining ?? (() => false)),
       ...metricsPlugins(deps.metrics ?? {}),
-      // Before the others on /graphql: every request is authenticated and counted, even refused ones.
+      // Before the others on /graphql: every request is counted, then authenticated, even refused ones.
       useRateLimit({ services: deps.services, endpoint: '/graphql', trustProxy: deps.trustProxy ?? false }),
+      useAuthentication({ services: deps.services, endpoint: '/graphql' }),
       ...hardeningPlugins({ introspection: deps.introspection ?? true }),
       // Queries and mutations compiled by graphql-jit (see use-jit.ts).
       useJit(),
       // Each subscription event is executed with a fresh context (loaders, caller).
       useFreshEventContext(),
+      // A signed-in subscriber is online while its stream is open.
+      usePresence(),
     ],
     logging: {
       debug: (...args) => deps.logger.debug({ args }, 'yoga'),

@@ -16,21 +16,21 @@ export interface Context {
   rateLimit: RateLimitDecision | null;
 }
 
-/** What `useRateLimit` found out about an HTTP request before its context is built. */
-export interface RequestCaller {
-  caller: Caller | null;
-  rateLimit: RateLimitDecision | null;
+const requestCallers = new WeakMap<Request, Caller | null>();
+const requestRateLimits = new WeakMap<Request, RateLimitDecision>();
+
+/** Called by useAuthentication once it has authenticated an HTTP request. */
+export function rememberRequestCaller(request: Request, caller: Caller | null): void {
+  requestCallers.set(request, caller);
 }
 
-const requestCallers = new WeakMap<Request, RequestCaller>();
-
-/** Called by the HTTP plugin once it has authenticated the request and spent its point. */
-export function rememberRequestCaller(request: Request, found: RequestCaller): void {
-  requestCallers.set(request, found);
+/** Called by useRateLimit once it has spent the request's point. */
+export function rememberRequestRateLimit(request: Request, decision: RateLimitDecision): void {
+  requestRateLimits.set(request, decision);
 }
 
 /**
- * A fresh context. For an HTTP request the caller is the one the rate-limit plugin resolved from
+ * A fresh context. For an HTTP request the caller is the one useAuthentication resolved from
  * its `Authorization` header; elsewhere (a WebSocket connection, a subscription event) pass the
  * caller from `services.accounts.authenticate(connectionPayload.authorization)`.
  */
@@ -47,7 +47,7 @@ export function createContext(
   return {
     services,
     loaders: createLoaders(services),
-    caller: found?.caller ?? caller,
-    rateLimit: found?.rateLimit ?? null,
+    caller: found ?? caller,
+    rateLimit: (request === null ? undefined : requestRateLimits.get(request)) ?? null,
   };
 }

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { AppError } from './errors.js';
 import type { Logger } from './logger.js';
+import { MAX_BODY_BYTES } from './plugins/use-hardening.js';
 
 /** A GraphQL error of the request itself: no cause, or caused only by other GraphQL errors (coercion). */
 function isRequestError(error: GraphQLError): boolean {
@@ -29,6 +30,12 @@ export function createMaskError(logger: Logger) {
         nodes: located?.nodes ?? null,
         path: located?.path ?? null,
         extensions: { code: appError.code, ...appError.details },
+      });
+    }
+    if (located?.extensions.code === 'REQUEST_ENTITY_TOO_LARGE') {
+      // Yoga's maxRequestBodySize: the contract's code, Yoga's HTTP status (413) kept.
+      return new GraphQLError(`Request body is larger than ${MAX_BODY_BYTES} bytes.`, {
+        extensions: { ...located.extensions, code: 'BAD_USER_INPUT' },
       });
     }
     if (located !== null && isRequestError(located)) {

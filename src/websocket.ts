@@ -13,8 +13,6 @@ import type { Services } from './services/index.js';
 /** What a connection keeps between its messages. */
 interface ConnectionState extends Record<PropertyKey, unknown> {
   caller: Caller | null;
-  /** Ends this connection's hold on its account's presence. */
-  release: () => void;
 }
 
 /** Yoga's enveloped executors, passed to graphql-ws as the operation's root value (Yoga's recipe). */
@@ -92,7 +90,6 @@ export function attachWebSocket(
             typeof authorization === 'string' ? authorization : null,
           );
           ctx.extra.caller = caller;
-          ctx.extra.release = caller === null ? () => undefined : services.presence.hold(caller.accountId);
           return true;
         } catch (error) {
           if (error instanceof UnauthenticatedError)
@@ -102,7 +99,6 @@ export function attachWebSocket(
           return false;
         }
       },
-      onClose: (ctx) => ctx.extra.release?.(),
       onSubscribe: async (ctx, _id, params) => {
         const enveloped = app.getEnveloped({
           ...ctx,

@@ -66,9 +66,8 @@ async function eventContext(start: Context, authorization: string | null): Promi
 
 /**
  * Runs each subscription as graphql-js' own `subscribe` does (the source stream, then one
- * execution per event), but executes every event with a context of its own, and keeps a
- * signed-in subscriber online (presence) while its stream is open. `return()` reaches the
- * source at once, so a client that leaves frees its listener immediately.
+ * execution per event), but executes every event with a context of its own. `return()` reaches
+ * the source at once, so a client that leaves frees its listener immediately.
  */
 export function useFreshEventContext(): Plugin<Context> {
   return {
@@ -86,14 +85,11 @@ export function useFreshEventContext(): Plugin<Context> {
         if (!isEvents(source)) return source;
         tally.open++;
         const authorization = authorizationOf(start);
-        const release =
-          start.caller === null ? () => undefined : start.services.presence.hold(start.caller.accountId);
         let ended = false;
         const end = async (): Promise<IteratorResult<ExecutionResult>> => {
           if (!ended) {
             ended = true;
             tally.open--;
-            release();
             await source.return?.();
           }
           return { value: undefined, done: true };

@@ -16,35 +16,16 @@ export const QUERY_LIMITS = {
   cost: 5000,
 } as const;
 
-/** The largest request body accepted, in bytes. */
+/**
+ * The largest request body accepted, in bytes: Yoga's `maxRequestBodySize` (which counts the bytes
+ * of a chunked body too) and the WebSocket message limit.
+ */
 export const MAX_BODY_BYTES = 100_000;
 
 export interface HardeningOptions {
   /** Introspection answered (off in production). */
   introspection: boolean;
 }
-
-function tooLarge(): Response {
-  return Response.json(
-    {
-      errors: [
-        {
-          message: `Request body is larger than ${MAX_BODY_BYTES} bytes.`,
-          extensions: { code: 'BAD_USER_INPUT' },
-        },
-      ],
-    },
-    { status: 413 },
-  );
-}
-
-/** Refuses bodies over MAX_BODY_BYTES by their declared length, before anything reads them. */
-const useBodyLimit = (): Plugin => ({
-  onRequest({ request, endResponse }) {
-    const length = Number(request.headers.get('content-length') ?? '0');
-    if (Number.isFinite(length) && length > MAX_BODY_BYTES) endResponse(tooLarge());
-  },
-});
 
 export function hardeningPlugins(options: HardeningOptions): Plugin[] {
   const armor = new EnvelopArmor({
@@ -55,7 +36,7 @@ export function hardeningPlugins(options: HardeningOptions): Plugin[] {
     costLimit: { maxCost: QUERY_LIMITS.cost, ignoreIntrospection: true },
     blockFieldSuggestion: { enabled: true },
   });
-  const plugins: Plugin[] = [useBodyLimit(), ...(armor.protect().plugins as Plugin[]), useCSRFPrevention()];
+  const plugins: Plugin[] = [...(armor.protect().plugins as Plugin[]), useCSRFPrevention()];
   if (!options.introspection) plugins.push(useDisableIntrospection());
   return plugins;
 }

@@ -1,8 +1,10 @@
 import type { Plugin } from 'graphql-yoga';
-import { rememberRequestCaller } from '../context.js';
+import { rememberRequestRateLimit } from '../context.js';
 import type { RateLimitDecision } from '../datasources/ports/rate-limiter.js';
-import { AppError, RateLimitedError } from '../errors.js';
+import { RateLimitedError } from '../errors.js';
 import type { Services } from '../services/index.js';
+import { isEndpointRequest, refusal } from './refusal.js';
+import { authenticateRequest } from './use-authentication.js';
 
 export interface RateLimitOptions {
   services: Services;
@@ -18,14 +20,6 @@ function setRateLimitHeaders(headers: Headers, decision: RateLimitDecision): voi
   headers.set('RateLimit-Limit', String(decision.limit));
   headers.set('RateLimit-Remaining', String(decision.remaining));
   headers.set('RateLimit-Reset', String(secondsUntil(decision.resetAt)));
-}
-
-/** A contract error as a whole response, for requests refused before they are parsed. */
-function errorResponse(error: AppError, status: number, headers: Record<string, string> = {}): Response {
-  return Response.json(
-    { errors: [{ message: error.message, extensions: { code: error.code, ...error.details } }] },
-    { status, headers },
-  );
 }
 
 function socketAddress(serverContext: unknown): string | null {
@@ -45,50 +39,31 @@ function clientAddress(request: Request, serverContext: unknown, trustProxy: boo
 }
 
 /**
- * Authenticates every request to the endpoint and spends one point of its caller (the account
- * when signed in, else the client address) before anything else runs. Over the limit: HTTP 429
- * with `Retry-After` and a RATE_LIMITED error. A bad token: 401 UNAUTHENTICATED; sessions
- * unreachable: 503 SERVICE_UNAVAILABLE (never an anonymous fallback). Every response of the
- * endpoint carries `RateLimit-Limit`, `-Remaining` and `-Reset` (seconds).
+ * Spends one point of every request to the endpoint before anything else runs, refused ones
+ * included: the caller's (the account when signed in), else the client address's, so a bad token
+ * is counted against its address. Over the limit: HTTP 429 with `Retry-After` and a RATE_LIMITED
+ * error. Every response of the endpoint carries `RateLimit-Limit`, `-Remaining` and `-Reset`
+ * (seconds). Goes before useAuthentication, whose refusal comes second.
  */
 export function useRateLimit(options: RateLimitOptions): Plugin {
   const decisions = new WeakMap<Request, RateLimitDecision>();
   return {
     async onRequest({ request, url, serverContext, endResponse }) {
-      // Yoga serves the endpoint with and without a trailing slash.
-      const endpoint = url.pathname === options.endpoint || url.pathname === `${options.endpoint}/`;
-      if (!endpoint || request.method === 'OPTIONS') return;
-      const { accounts, requestLimiter } = options.services;
-      let caller = null;
-      let refused: AppError | null = null;
-      try {
-        caller = await accounts.authenticate(request.headers.get('authorization'));
-      } catch (error) {
-        if (!(error instanceof AppError)) throw error;
-        refused = error;
-      }
+      if (!isEndpointRequest(request, url, options.endpoint)) return;
+      const { caller } = await authenticateRequest(options.services, request);
       const key =
         caller === null
           ? `address:${clientAddress(request, serverContext, options.trustProxy)}`
           : `account:${caller.accountId}`;
-      const decision = await requestLimiter.consume(key);
+      const decision = await options.services.requestLimiter.consume(key);
       decisions.set(request, decision);
-      rememberRequestCaller(request, { caller, rateLimit: decision });
+      rememberRequestRateLimit(request, decision);
       if (!decision.allowed) {
         const retryAfter = Math.max(1, secondsUntil(decision.resetAt));
         endResponse(
-          errorResponse(new RateLimitedError('too many requests, slow down', retryAfter), 429, {
+          refusal(429, new RateLimitedError('too many requests, slow down', retryAfter), {
             'Retry-After': String(retryAfter),
           }),
-        );
-      } else if (refused !== null) {
-        const unauthenticated = refused.code === 'UNAUTHENTICATED';
-        endResponse(
-          errorResponse(
-            refused,
-            unauthenticated ? 401 : 503,
-            unauthenticated ? { 'WWW-Authenticate': 'Bearer error="invalid_token"' } : {},
-          ),
         );
       }
     },
