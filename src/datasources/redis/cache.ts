@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { CacheRead, CacheStats, DocumentCache } from '../ports/cache.js';
 import { execResults, redisCall } from './errors.js';
+import { LuaScript } from './script.js';
 
 /** A cache slower than this is no help: the read goes to the store instead. */
 const DEADLINE_MS = 250;
@@ -11,7 +12,9 @@ const VERSION_TTL_SECONDS = 86_400;
  * Writes back each value only if its version key still holds the version read with it:
  * KEYS = value1, version1, value2, version2...; ARGV = ttl, value1, expected1, value2, expected2...
  */
-const SET_IF_UNCHANGED = `
+const SET_IF_UNCHANGED = new LuaScript(
+  'the shared cache',
+  `
 local written = 0
 for i = 1, #KEYS, 2 do
   local current = redis.call('GET', KEYS[i + 1]) or '0'
@@ -20,11 +23,12 @@ for i = 1, #KEYS, 2 do
     written = written + 1
   end
 end
-return written`;
+return written`,
+);
 
 /**
  * The shared cache on Redis: `<prefix>cache:v:<key>` holds the value, `<prefix>cache:g:<key>` the
- * version, bumped by every invalidation. One round trip per call: MGET, one EVAL, one MULTI.
+ * version, bumped by every invalidation. One round trip per call: MGET, one EVALSHA, one MULTI.
  */
 export class RedisDocumentCache implements DocumentCache {
   private hits = 0;
@@ -65,11 +69,7 @@ export class RedisDocumentCache implements DocumentCache {
     if (entries.length === 0) return;
     const keys = entries.flatMap((e) => [this.valueKey(e.key), this.versionKey(e.key)]);
     const args = entries.flatMap((e) => [e.value, e.version]);
-    await redisCall(
-      'the shared cache',
-      () => this.redis.eval(SET_IF_UNCHANGED, keys.length, ...keys, String(ttlSeconds), ...args),
-      DEADLINE_MS,
-    );
+    await SET_IF_UNCHANGED.run(this.redis, keys, [String(ttlSeconds), ...args], DEADLINE_MS);
   }
 
   async invalidate(keys: readonly string[]): Promise<void> {

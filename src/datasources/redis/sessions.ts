@@ -2,14 +2,18 @@ import type { Redis } from 'ioredis';
 import type { Role, SessionRecord, SessionStore } from '../ports/sessions.js';
 import { sessionRecord } from '../session-record.js';
 import { execResults, redisCall } from './errors.js';
+import { LuaScript } from './script.js';
 
 /** Reads a live session and slides it, atomically. KEYS = session; ARGV = now (ms), ttl (ms). */
-const TOUCH = `
+const TOUCH = new LuaScript(
+  'the session store',
+  `
 local fields = redis.call('HMGET', KEYS[1], 'accountId', 'role', 'createdAt')
 if not fields[1] then return false end
 redis.call('HSET', KEYS[1], 'lastActivityAt', ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return fields`;
+return fields`,
+);
 
 function isRole(value: unknown): value is Role {
   return value === 'USER' || value === 'ADMIN';
@@ -42,8 +46,10 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async touch(id: string, now: Date, ttlSeconds: number): Promise<SessionRecord | null> {
-    const reply = await redisCall('the session store', () =>
-      this.redis.eval(TOUCH, 1, this.key(id), String(now.getTime()), String(ttlSeconds * 1000)),
+    const reply = await TOUCH.run(
+      this.redis,
+      [this.key(id)],
+      [String(now.getTime()), String(ttlSeconds * 1000)],
     );
     if (!Array.isArray(reply)) return null;
     const [accountId, role, createdAt] = reply as unknown[];
