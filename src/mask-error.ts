@@ -32,7 +32,8 @@ export function createMaskError(logger: Logger) {
         extensions: { code: appError.code, ...appError.details },
       });
     }
-    if (located?.extensions.code === 'REQUEST_ENTITY_TOO_LARGE') {
+    // graphql-jit's errors may come without extensions, whatever GraphQLError's type says.
+    if (located?.extensions?.code === 'REQUEST_ENTITY_TOO_LARGE') {
       // Yoga's maxRequestBodySize: the contract's code, Yoga's HTTP status (413) kept.
       return new GraphQLError(`Request body is larger than ${MAX_BODY_BYTES} bytes.`, {
         extensions: { ...located.extensions, code: 'BAD_USER_INPUT' },
