@@ -10,7 +10,7 @@ export type ErrorCode =
 
 /**
  * An expected failure. Datasources and services throw these, never GraphQLError;
- * `src/schema/errors.ts` is the one place that maps them to contract errors.
+ * `src/mask-error.ts` is the one place that maps them to contract errors.
  */
 export abstract class AppError extends Error {
   abstract readonly code: ErrorCode;

@@ -1,5 +1,4 @@
-import { type Collection, type Db, type Document, MongoClient, MongoServerError } from 'mongodb';
-import { DuplicateKeyError, UnsupportedQueryError } from '../../errors.js';
+import { type Collection, type Db, type Document, MongoClient } from 'mongodb';
 import type {
   DocumentCollection,
   DocumentStore,
@@ -10,32 +9,10 @@ import type {
   StoreStats,
   Update,
 } from '../ports/documents.js';
+import { rethrow } from './errors.js';
 
-const DUPLICATE_KEY = 11000;
-const NOT_IMPLEMENTED = 238;
 /** Server time a whole scan (a backup of one collection) may take. */
 const SCAN_TIME_LIMIT_MS = 60 * 60 * 1000;
-
-function duplicateKeyField(error: MongoServerError): string {
-  const keyPattern: unknown = error.keyPattern;
-  if (keyPattern !== null && typeof keyPattern === 'object') {
-    const [first] = Object.keys(keyPattern);
-    if (first !== undefined) return first;
-  }
-  const match = /index: (\S+)/.exec(error.message);
-  return match?.[1] ?? 'key';
-}
-
-/** Turns a driver duplicate-key error into the port's DuplicateKeyError; rethrows anything else. */
-function rethrow(error: unknown): never {
-  if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) {
-    throw new DuplicateKeyError(duplicateKeyField(error));
-  }
-  if (error instanceof MongoServerError && error.code === NOT_IMPLEMENTED) {
-    throw new UnsupportedQueryError(error.message, { cause: error });
-  }
-  throw error;
-}
 
 /** Documents per reply of a `find` without a limit. */
 const FIND_BATCH = 1000;
@@ -68,15 +45,15 @@ class MongoCollection<T extends StoredDoc> implements DocumentCollection<T> {
     if (options.sort !== undefined && options.sort.length > 0) cursor = cursor.sort(options.sort);
     if (options.skip !== undefined) cursor = cursor.skip(options.skip);
     if (options.limit !== undefined) cursor = cursor.limit(options.limit);
-    return (await cursor.toArray()) as T[];
+    return (await cursor.toArray().catch(rethrow)) as T[];
   }
 
   async findOne(filter: Filter): Promise<T | null> {
-    return (await this.collection.findOne(filter, { maxTimeMS: this.maxTimeMS })) as T | null;
+    return (await this.collection.findOne(filter, { maxTimeMS: this.maxTimeMS }).catch(rethrow)) as T | null;
   }
 
   async count(filter: Filter): Promise<number> {
-    return this.collection.countDocuments(filter, { maxTimeMS: this.maxTimeMS });
+    return this.collection.countDocuments(filter, { maxTimeMS: this.maxTimeMS }).catch(rethrow);
   }
 
   async insertOne(doc: T): Promise<void> {
@@ -99,7 +76,7 @@ class MongoCollection<T extends StoredDoc> implements DocumentCollection<T> {
   }
 
   async deleteOne(filter: Filter): Promise<boolean> {
-    const result = await this.collection.deleteOne(filter);
+    const result = await this.collection.deleteOne(filter).catch(rethrow);
     return result.deletedCount === 1;
   }
 
@@ -130,6 +107,8 @@ class MongoCollection<T extends StoredDoc> implements DocumentCollection<T> {
     const cursor = this.collection.find({}, { sort: { _id: 1 }, batchSize, maxTimeMS: SCAN_TIME_LIMIT_MS });
     try {
       for await (const doc of cursor) yield doc as T;
+    } catch (error) {
+      rethrow(error);
     } finally {
       await cursor.close();
     }
@@ -141,7 +120,7 @@ class MongoCollection<T extends StoredDoc> implements DocumentCollection<T> {
   }
 
   async clear(): Promise<void> {
-    await this.collection.deleteMany({});
+    await this.collection.deleteMany({}).catch(rethrow);
   }
 }
 
@@ -172,7 +151,7 @@ export class MongoDocumentStore implements DocumentStore {
   }
 
   async stats(): Promise<StoreStats> {
-    const stats = await this.db.command({ dbStats: 1 });
+    const stats = await this.db.command({ dbStats: 1 }).catch(rethrow);
     const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0));
     return {
       collections: num(stats.collections),
@@ -183,11 +162,11 @@ export class MongoDocumentStore implements DocumentStore {
   }
 
   async ping(): Promise<void> {
-    await this.db.command({ ping: 1 });
+    await this.db.command({ ping: 1 }).catch(rethrow);
   }
 
   async collectionNames(): Promise<string[]> {
-    const collections = await this.db.listCollections({}, { nameOnly: true }).toArray();
+    const collections = await this.db.listCollections({}, { nameOnly: true }).toArray().catch(rethrow);
     return collections
       .map((c) => c.name)
       .filter((name) => !name.startsWith('system.'))
