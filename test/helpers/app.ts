@@ -127,6 +127,3 @@ async function deleteRedisKeys({ redis, config }: Backends): Promise<void> {
     if (keys.length > 0) await redis.del(...keys);
   } while (cursor !== '0');
 }
-
-/** Every backend a conformance suite runs against. */
-export const BACKENDS: readonly BackendName[] = ['embedded', 'mongodb'];
