@@ -6,12 +6,12 @@ import { schema } from './src/schema/index.js';
 
 /**
  * Prints `schema.graphql` from the Pothos schema and generates typed documents for the contract
- * operations (the sections of `test/contract/` named below). With `--check`, writes nothing and fails when
+ * operations (the sections of `test/api/contract/` named below). With `--check`, writes nothing and fails when
  * either committed file is stale.
  */
 
 /**
- * The contract sections the schema serves so far. The copy under test/contract/ is the whole
+ * The contract sections the schema serves so far. The copy under test/api/contract/ is the whole
  * contract, split by section (a test keeps it equal to ../shared/contract/operations.graphql);
  * a section joins this list when its issue lands.
  */
@@ -30,7 +30,7 @@ async function main(check: boolean): Promise<void> {
   const outputs = await generate(
     {
       schema: sdl,
-      documents: SERVED_SECTIONS.map((name) => `test/contract/${name}.graphql`),
+      documents: SERVED_SECTIONS.map((name) => `test/api/contract/${name}.graphql`),
       silent: true,
       generates: {
         'test/generated/operations.ts': {

@@ -11,7 +11,7 @@ import {
   UpdateCustomerDocument,
 } from '../../test/generated/operations.js';
 
-/** The contract's operations (test/contract/), as clients send them. */
+/** The contract's operations (test/api/contract/), as clients send them. */
 export const ORDERS = print(OrdersDocument);
 export const CUSTOMERS = print(CustomersDocument);
 export const CUSTOMER = print(CustomerDocument);

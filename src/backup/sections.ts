@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Backends } from '../datasources/index.js';
+import type { Backends } from '../datasources/ports/backends.js';
 import type { Counters } from '../datasources/ports/counters.js';
 import type { Leaderboards } from '../datasources/ports/leaderboards.js';
 import type { StateSection } from './format.js';

@@ -1,37 +1,6 @@
 import type { Config } from '../config.js';
-import type { DocumentCache } from './ports/cache.js';
-import type { Counters } from './ports/counters.js';
-import type { JobQueue, JobQueueOptions } from './ports/jobs.js';
-import type { Leaderboards } from './ports/leaderboards.js';
-import type { PresenceStore } from './ports/presence.js';
-import type { PubSub } from './ports/pubsub.js';
-import type { RateLimiterFactory } from './ports/rate-limiter.js';
-import type { KeyValueServerStats } from './ports/server-stats.js';
-import type { SessionStore } from './ports/sessions.js';
-
-/** A backend's probe for `GET /ready`: resolves when it answers. */
-export type Probe = () => Promise<void>;
-
-/**
- * Every backend but the documents, from one family: Redis when `REDIS_URL` is set, in-process
- * otherwise. Each family's `index.ts` builds all of it, so the choice is made once.
- */
-export interface KeyValueFamily {
-  readonly family: 'redis' | 'memory';
-  counters: Counters;
-  cache: DocumentCache;
-  sessions: SessionStore;
-  rateLimiter: RateLimiterFactory;
-  pubsub: PubSub;
-  leaderboards: Leaderboards;
-  jobs: JobQueue;
-  presence: PresenceStore;
-  /** The key-value server's figures for `serverStats`; null in process. */
-  serverStats(): Promise<KeyValueServerStats | null>;
-  /** One probe per server the family talks to, by name (`redis`); none in process. */
-  probes: Readonly<Record<string, Probe>>;
-  close(): Promise<void>;
-}
+import type { KeyValueFamily } from './ports/backends.js';
+import type { JobQueueOptions } from './ports/jobs.js';
 
 /** Finished jobs (and their results) are kept 24 h. */
 const KEEP_JOBS_SECONDS = 24 * 60 * 60;

@@ -1,20 +1,15 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import type { KeyValueFamily, Probe } from './family.js';
 import { MemoryDocumentStore } from './memory/documents.js';
 import { createMemoryFamily } from './memory/index.js';
+import { MemoryPubSub } from './memory/pubsub.js';
 import { MongoDocumentStore } from './mongo/documents.js';
+import type { Backends, KeyValueFamily } from './ports/backends.js';
 import type { DocumentStore } from './ports/documents.js';
-import { connectRedisFamily } from './redis/index.js';
 
-/** Every backend the app uses, created once at start and closed on shutdown. */
-export interface Backends extends Omit<KeyValueFamily, 'probes'> {
-  /** The settings the backends were built from; services take their lifetimes and limits here. */
-  config: Config;
-  documents: DocumentStore;
-  /** One probe per server in use, by name (`documents`, and `redis` on Redis), for `GET /ready`. */
-  readiness: Readonly<Record<string, Probe>>;
-}
+export type { Backends } from './ports/backends.js';
+
+import { connectRedisFamily } from './redis/index.js';
 
 /** Picks each backend from the settings: MongoDB / Redis when their URL is set, embedded otherwise. */
 export async function createBackends(config: Config, logger: Logger): Promise<Backends> {
@@ -42,12 +37,15 @@ export function inProcessBackends(documents: DocumentStore, config: Config): Bac
 
 function combine(config: Config, documents: DocumentStore, family: KeyValueFamily): Backends {
   const { probes, ...rest } = family;
+  const localEvents = new MemoryPubSub();
   return {
     ...rest,
     config,
     documents,
+    localEvents,
     readiness: { documents: () => documents.ping(), ...probes },
     async close() {
+      await localEvents.close();
       await family.close();
       await documents.close();
     },

@@ -1,6 +1,5 @@
 import type { DocumentCollection, StoredDoc } from '../datasources/ports/documents.js';
 import { UnsupportedQueryError } from '../errors.js';
-import type { Address } from './customers.js';
 
 export interface CityStats {
   city: string;
@@ -47,7 +46,7 @@ export function statsFromCustomers(
 /** What the statistics read of a customer document. */
 interface CustomerStatsDoc extends StoredDoc {
   age?: number | null;
-  addresses: Address[];
+  addresses: ReadonlyArray<{ city: string }>;
 }
 
 /**

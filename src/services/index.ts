@@ -1,4 +1,4 @@
-import type { Backends } from '../datasources/index.js';
+import type { Backends } from '../datasources/ports/backends.js';
 import type { RateLimiter } from '../datasources/ports/rate-limiter.js';
 import type { Logger } from '../logger.js';
 import { AccountService } from './accounts.js';
@@ -73,6 +73,7 @@ export function createServices(backends: Backends, logger: Logger): Services {
     leaderboards: new LeaderboardService(backends.leaderboards, backends.pubsub, logger),
     jobs: new JobService(
       backends.jobs,
+      backends.localEvents,
       backends.documents,
       customers,
       { stepDelayMs: config.JOB_STEP_DELAY_MS },

@@ -1,7 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { EventQueue } from '../datasources/event-queue.js';
-import { MemoryPubSub } from '../datasources/memory/pubsub.js';
 import type { DocumentStore, StoredDoc } from '../datasources/ports/documents.js';
 import type {
   JobChange,
@@ -11,8 +9,9 @@ import type {
   RunningJob,
   Workers,
 } from '../datasources/ports/jobs.js';
-import type { EventStream } from '../datasources/ports/pubsub.js';
+import type { EventStream, PubSub } from '../datasources/ports/pubsub.js';
 import { BadInputError, NotFoundError, PermanentJobError } from '../errors.js';
+import { EventQueue } from '../event-queue.js';
 import type { Logger } from '../logger.js';
 import type { CustomerService } from './customers.js';
 import { newId } from './ids.js';
@@ -55,12 +54,12 @@ function sameState(a: JobRecord, b: JobRecord): boolean {
 }
 
 export class JobService {
-  /** Local fan-out of the queue's change feed, one channel per job id. */
-  readonly #changes = new MemoryPubSub();
   #feed: Promise<() => void> | null = null;
 
+  /** @param changes in-process fan-out of the queue's change feed, one channel per job id. */
   constructor(
     private readonly queue: JobQueue,
+    private readonly changes: PubSub,
     private readonly documents: DocumentStore,
     private readonly customers: CustomerService,
     private readonly options: { stepDelayMs: number },
@@ -96,7 +95,7 @@ export class JobService {
         throw error;
       });
     await this.#feed;
-    const changes = await this.#changes.subscribe('jobUpdated', id);
+    const changes = await this.changes.subscribe('jobUpdated', id);
     let first: JobRecord | null;
     try {
       first = await this.get(id);
@@ -117,7 +116,7 @@ export class JobService {
 
   /** Open `jobUpdated` streams, for leak checks. */
   get watchers(): number {
-    return this.#changes.stats().listeners;
+    return this.changes.stats().listeners;
   }
 
   /** Starts `concurrency` workers in this process (the gateway's own, or `npm run worker`). */
@@ -140,13 +139,12 @@ export class JobService {
   async close(): Promise<void> {
     const feed = this.#feed;
     this.#feed = null;
-    await this.#changes.close();
+    await this.changes.close();
     if (feed !== null) (await feed.catch(() => () => undefined))();
   }
 
   #forward(change: JobChange): void {
-    if (this.#changes.listening('jobUpdated', change.id))
-      void this.#changes.publish('jobUpdated', change.id, change);
+    void this.changes.publish('jobUpdated', change.id, change);
   }
 
   async #follow(

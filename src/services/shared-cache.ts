@@ -1,6 +1,6 @@
-import { OutageLog } from '../datasources/outage-log.js';
 import type { CacheStats, DocumentCache } from '../datasources/ports/cache.js';
 import type { Logger } from '../logger.js';
+import { OutageLog } from '../outage-log.js';
 import { deserialize, serialize } from '../serializer.js';
 
 /**

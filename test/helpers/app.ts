@@ -130,6 +130,3 @@ async function deleteRedisKeys({ config }: Backends): Promise<void> {
     } while (cursor !== '0');
   });
 }
-
-/** Every backend a conformance suite runs against. */
-export const BACKENDS: readonly BackendName[] = ['embedded', 'mongodb'];

@@ -6,17 +6,20 @@ export interface MadePort<T> {
 }
 
 /**
- * For a port conformance suite, inside its `describe`: returns `open()`, which makes a fresh
- * implementation for the test calling it; it is closed after that test.
+ * For a port conformance suite, inside its `describe`: returns `open(...args)`, which makes a
+ * fresh implementation (passing `args` to `make`) for the test calling it; it is closed after
+ * that test.
  */
-export function freshPort<T>(make: () => Promise<MadePort<T>>): () => Promise<T> {
+export function freshPort<T, A extends unknown[] = []>(
+  make: (...args: A) => Promise<MadePort<T>>,
+): (...args: A) => Promise<T> {
   let made: MadePort<T> | undefined;
   afterEach(async () => {
     await made?.close();
     made = undefined;
   });
-  return async () => {
-    made = await make();
+  return async (...args) => {
+    made = await make(...args);
     return made.port;
   };
 }

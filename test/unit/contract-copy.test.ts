@@ -1,24 +1,35 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { SERVED_SECTIONS } from '../../codegen.js';
 import { schema } from '../../src/schema/index.js';
 
-const copyDir = fileURLToPath(new URL('../contract/', import.meta.url));
-const original = fileURLToPath(new URL('../../../shared/contract/operations.graphql', import.meta.url));
+/** The repository root: the nearest folder above this file that holds package.json. */
+function repositoryRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
+
+const root = repositoryRoot(dirname(fileURLToPath(import.meta.url)));
+const copyDir = join(root, 'test', 'api', 'contract');
+// The contract lives beside the repository, in ../shared/contract/.
+const original = join(root, '..', 'shared', 'contract', 'operations.graphql');
 const sections = readdirSync(copyDir)
   .filter((f) => f.endsWith('.graphql'))
   .sort();
 
 describe('the client contract', () => {
   it('is copied whole and unchanged from shared/contract/operations.graphql', () => {
-    const copy = sections.map((f) => readFileSync(`${copyDir}${f}`, 'utf8')).join('');
+    const copy = sections.map((f) => readFileSync(join(copyDir, f), 'utf8')).join('');
     expect(copy).toBe(readFileSync(original, 'utf8'));
   });
 
   it.each(SERVED_SECTIONS)('section %s validates against the served schema', (section) => {
-    const errors = validate(schema, parse(readFileSync(`${copyDir}${section}.graphql`, 'utf8')));
+    const errors = validate(schema, parse(readFileSync(join(copyDir, `${section}.graphql`), 'utf8')));
     expect(errors.map((e) => e.message)).toEqual([]);
   });
 });

@@ -16,7 +16,7 @@ const CONTRACT_CODES = new Set([
   'SERVICE_UNAVAILABLE',
 ]);
 
-const contractDir = fileURLToPath(new URL('../contract/', import.meta.url));
+const contractDir = fileURLToPath(new URL('../api/contract/', import.meta.url));
 
 /** Every served contract operation, each with the fragments it needs, as a standalone document. */
 function servedOperations(): Array<{ name: string; query: string; variables: string[] }> {

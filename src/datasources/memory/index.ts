@@ -1,5 +1,6 @@
 import type { Config } from '../../config.js';
-import { closeFamily, jobOptions, type KeyValueFamily } from '../family.js';
+import { closeFamily, jobOptions } from '../family.js';
+import type { KeyValueFamily } from '../ports/backends.js';
 import { MemoryDocumentCache } from './cache.js';
 import { MemoryCounters } from './counters.js';
 import { MemoryJobQueue } from './jobs.js';

@@ -1,4 +1,4 @@
-import { EventQueue } from '../event-queue.js';
+import { EventQueue } from '../../event-queue.js';
 import type { EventStream, PubSub, PubSubStats, Topic, Topics } from '../ports/pubsub.js';
 
 type Listener = (payload: unknown) => void;
@@ -11,11 +11,6 @@ export class MemoryPubSub implements PubSub {
 
   async publish<T extends Topic>(topic: T, key: string, payload: Topics[T]): Promise<void> {
     for (const listener of this.#channels.get(`${topic}:${key}`) ?? []) listener(payload);
-  }
-
-  /** How many streams listen to `topic`/`key` (lets a producer skip work nobody waits for). */
-  listening(topic: Topic, key: string): boolean {
-    return this.#channels.has(`${topic}:${key}`);
   }
 
   async subscribe<T extends Topic>(topic: T, key: string): Promise<EventStream<Topics[T]>> {

@@ -1,7 +1,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../../logger.js';
+import { OutageLog } from '../../outage-log.js';
 import { redisOptionsFromUrl } from '../../redis-url.js';
-import { OutageLog } from '../outage-log.js';
 
 /**
  * A Redis connection that fails fast instead of hanging: commands time out (not the 10 s

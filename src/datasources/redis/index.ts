@@ -1,6 +1,7 @@
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
-import { closeFamily, jobOptions, type KeyValueFamily } from '../family.js';
+import { closeFamily, jobOptions } from '../family.js';
+import type { KeyValueFamily } from '../ports/backends.js';
 import { RedisDocumentCache } from './cache.js';
 import { closeRedis, connectRedis } from './client.js';
 import { RedisCounters } from './counters.js';

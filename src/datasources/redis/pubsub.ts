@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import { UnavailableError } from '../../errors.js';
+import { EventQueue } from '../../event-queue.js';
 import type { Logger } from '../../logger.js';
 import { deserialize, serialize } from '../../serializer.js';
-import { EventQueue } from '../event-queue.js';
 import type { EventStream, PubSub, PubSubStats, Topic, Topics } from '../ports/pubsub.js';
 import { createRedis } from './client.js';
 

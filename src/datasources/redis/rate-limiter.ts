@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Logger } from '../../logger.js';
+import { OutageLog } from '../../outage-log.js';
 import { adaptLimiter, createMemoryRateLimiter, limiterOptions } from '../memory/rate-limiter.js';
-import { OutageLog } from '../outage-log.js';
 import type { RateLimiter, RateLimiterFactory } from '../ports/rate-limiter.js';
 import { redisCall } from './errors.js';
 

@@ -8,7 +8,7 @@ import {
   ProductDocument,
   RegisterDocument,
 } from '../generated/operations.js';
-import { BACKENDS, makeApp, type TestApp } from '../helpers/app.js';
+import { type BackendName, makeApp, type TestApp } from '../helpers/app.js';
 import { uniqueName } from '../helpers/names.js';
 import { withRedisOf } from '../helpers/redis.js';
 
@@ -19,7 +19,8 @@ const newEmail = () => `${uniqueName('acc')}@Example.test`;
 const codes = (result: { errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }> }) =>
   (result.errors ?? []).map((e) => e.extensions?.code);
 
-for (const backend of BACKENDS) {
+/** The account and session operations of the contract, through the app on one backend. */
+export function accountsSuite(backend: BackendName): void {
   describe(`accounts and sessions (${backend})`, () => {
     let t: TestApp;
     beforeAll(async () => {
@@ -163,13 +164,17 @@ for (const backend of BACKENDS) {
       for (let i = 0; i < 3; i++) await t.run(LoginDocument, { email, password: 'wrong password' });
       expect((await t.run(LoginDocument, { email, password: PASSWORD })).errors).toBeUndefined();
       for (let i = 0; i < 3; i++)
-        expect(codes(await t.run(LoginDocument, { email, password: 'wrong password' }))).toEqual(['UNAUTHENTICATED']);
+        expect(codes(await t.run(LoginDocument, { email, password: 'wrong password' }))).toEqual([
+          'UNAUTHENTICATED',
+        ]);
     });
 
     it('slides a session with use and ends it after SESSION_TTL_SECONDS without use', async () => {
       const short = await makeApp(backend, { SESSION_TTL_SECONDS: '2' });
       try {
-        const signedIn = await short.run(RegisterDocument, { input: { email: newEmail(), password: PASSWORD } });
+        const signedIn = await short.run(RegisterDocument, {
+          input: { email: newEmail(), password: PASSWORD },
+        });
         const token = signedIn.data?.register.token ?? '';
         const firstExpiry = Date.parse(signedIn.data?.register.expiresAt ?? '');
         await sleep(1_200);

@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { MemorySessionStore } from '../../src/datasources/memory/sessions.js';
 import type { SessionStore } from '../../src/datasources/ports/sessions.js';
-import { RedisSessionStore } from '../../src/datasources/redis/sessions.js';
 import { freshPort, type MadePort } from '../helpers/fresh-port.js';
-import { openTestRedis } from '../helpers/redis.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const owner = { accountId: '65f000000000000000000001', role: 'USER' } as const;
 
 /** The SessionStore contract, run against every implementation. */
-function sessionSuite(name: string, make: () => Promise<MadePort<SessionStore>>) {
+export function sessionsSuite(name: string, make: () => Promise<MadePort<SessionStore>>): void {
   describe(`SessionStore (${name})`, () => {
     const open = freshPort(make);
 
@@ -69,32 +66,3 @@ function sessionSuite(name: string, make: () => Promise<MadePort<SessionStore>>)
     });
   });
 }
-
-sessionSuite('embedded', async () => {
-  const sessions = new MemorySessionStore();
-  return { port: sessions, close: () => sessions.close() };
-});
-
-sessionSuite('redis', async () => {
-  const own = await openTestRedis();
-  return { port: new RedisSessionStore(own.redis, own.prefix), close: () => own.close() };
-});
-
-describe('SessionStore on Redis', () => {
-  it('lets Redis expire the key itself, with the sliding lifetime as its TTL', async () => {
-    const own = await openTestRedis();
-    try {
-      const sessions = new RedisSessionStore(own.redis, own.prefix);
-      await sessions.create('ttl', owner, new Date(), 30);
-      const [key] = await own.keys();
-      expect(key).toBe(`${own.prefix}session:ttl`);
-      const ttl = await own.redis.pttl(key ?? '');
-      expect(ttl).toBeGreaterThan(25_000);
-      expect(ttl).toBeLessThanOrEqual(30_000);
-      await sessions.touch('ttl', new Date(), 600);
-      expect(await own.redis.pttl(key ?? '')).toBeGreaterThan(590_000);
-    } finally {
-      await own.close();
-    }
-  });
-});

@@ -1,4 +1,4 @@
-import type { Logger } from '../logger.js';
+import type { Logger } from './logger.js';
 
 /**
  * Logs a backend outage once when it starts (then at most every `everyMs` while it lasts) and

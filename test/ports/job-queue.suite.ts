@@ -1,15 +1,17 @@
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import { MemoryJobQueue } from '../../src/datasources/memory/jobs.js';
-import { type JobChange, type JobProcessor, type JobQueue, type JobQueueOptions, type JobRecord } from '../../src/datasources/ports/jobs.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import type {
+  JobChange,
+  JobProcessor,
+  JobQueue,
+  JobQueueOptions,
+  JobRecord,
+} from '../../src/datasources/ports/jobs.js';
 import { PermanentJobError } from '../../src/errors.js';
-import { BullJobQueue } from '../../src/datasources/redis/jobs.js';
-import { createLogger } from '../../src/logger.js';
 import { eventually } from '../helpers/realtime.js';
-import { openTestRedis } from '../helpers/redis.js';
 
 const OPTIONS: JobQueueOptions = { attempts: 3, backoffMs: 20, keepSeconds: 3600 };
 
-interface Made {
+export interface MadeQueue {
   queue: JobQueue;
   close(): Promise<void>;
 }
@@ -29,9 +31,9 @@ async function finished(queue: JobQueue, id: string): Promise<JobRecord> {
 }
 
 /** The JobQueue port contract, run against every implementation. */
-function jobQueueSuite(name: string, make: (options: JobQueueOptions) => Promise<Made>) {
+export function jobQueueSuite(name: string, make: (options: JobQueueOptions) => Promise<MadeQueue>): void {
   describe(`JobQueue (${name})`, () => {
-    let made: Made | undefined;
+    let made: MadeQueue | undefined;
     const open = async (options = OPTIONS) => {
       made = await make(options);
       return made.queue;
@@ -44,7 +46,14 @@ function jobQueueSuite(name: string, make: (options: JobQueueOptions) => Promise
     it('keeps a job QUEUED until a worker runs it, and null for an unknown id', async () => {
       const queue = await open();
       const job = await queue.enqueue('t', { n: 1 });
-      expect(job).toMatchObject({ type: 't', payload: { n: 1 }, status: 'QUEUED', attempts: 0, progress: 0, result: null });
+      expect(job).toMatchObject({
+        type: 't',
+        payload: { n: 1 },
+        status: 'QUEUED',
+        attempts: 0,
+        progress: 0,
+        result: null,
+      });
       expect(await queue.get(job.id)).toMatchObject({ id: job.id, status: 'QUEUED' });
       expect(await queue.counts()).toEqual({ waiting: 1, active: 0, completed: 0, failed: 0, delayed: 0 });
       expect(await queue.get('999999')).toBeNull();
@@ -65,7 +74,11 @@ function jobQueueSuite(name: string, make: (options: JobQueueOptions) => Promise
       expect(done.result).toEqual({ echoed: { n: 2 }, attempt: 1 });
       expect(done.startedAt).toBeInstanceOf(Date);
       expect(done.finishedAt).toBeInstanceOf(Date);
-      await eventually(() => changes.some((c) => c.id === id && c.status === 'COMPLETED'), 10_000, 'completed event');
+      await eventually(
+        () => changes.some((c) => c.id === id && c.status === 'COMPLETED'),
+        10_000,
+        'completed event',
+      );
       const mine = changes.filter((c) => c.id === id);
       expect(mine.map((c) => c.status).filter((s) => s !== undefined)).toEqual(
         expect.arrayContaining(['ACTIVE', 'COMPLETED']),
@@ -87,7 +100,11 @@ function jobQueueSuite(name: string, make: (options: JobQueueOptions) => Promise
       const { id } = await queue.enqueue('t', {});
       const done = await finished(queue, id);
       expect(done).toMatchObject({ status: 'COMPLETED', attempts: 3, result: 'ok', error: null });
-      await eventually(() => changes.some((c) => c.id === id && c.status === 'COMPLETED'), 10_000, 'completed event');
+      await eventually(
+        () => changes.some((c) => c.id === id && c.status === 'COMPLETED'),
+        10_000,
+        'completed event',
+      );
       expect(changes.filter((c) => c.id === id && c.status === 'DELAYED')).toHaveLength(2);
     });
 
@@ -99,7 +116,12 @@ function jobQueueSuite(name: string, make: (options: JobQueueOptions) => Promise
         throw new Error('still broken');
       }, 1);
       const { id } = await queue.enqueue('t', {});
-      expect(await finished(queue, id)).toMatchObject({ status: 'FAILED', attempts: 2, error: 'still broken', result: null });
+      expect(await finished(queue, id)).toMatchObject({
+        status: 'FAILED',
+        attempts: 2,
+        error: 'still broken',
+        result: null,
+      });
       expect(runs).toBe(2);
       expect((await queue.counts()).failed).toBe(1);
     });
@@ -112,7 +134,11 @@ function jobQueueSuite(name: string, make: (options: JobQueueOptions) => Promise
         throw new PermanentJobError('cannot ever work');
       }, 1);
       const { id } = await queue.enqueue('t', {});
-      expect(await finished(queue, id)).toMatchObject({ status: 'FAILED', attempts: 1, error: 'cannot ever work' });
+      expect(await finished(queue, id)).toMatchObject({
+        status: 'FAILED',
+        attempts: 1,
+        error: 'cannot ever work',
+      });
       expect(runs).toBe(1);
     });
 
@@ -140,23 +166,3 @@ function jobQueueSuite(name: string, make: (options: JobQueueOptions) => Promise
     });
   });
 }
-
-jobQueueSuite('in-process', async (options) => {
-  const queue = new MemoryJobQueue(options);
-  return { queue, close: () => queue.close() };
-});
-
-jobQueueSuite('BullMQ', async (options) => {
-  const t = await openTestRedis();
-  const queue = new BullJobQueue(
-    { ...options, url: inject('redisUrl'), redis: t.redis, prefix: t.prefix, lockMs: 30_000 },
-    createLogger('silent'),
-  );
-  return {
-    queue,
-    async close() {
-      await queue.close();
-      await t.close();
-    },
-  };
-});

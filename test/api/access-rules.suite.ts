@@ -31,7 +31,7 @@ import {
   SubmitScoreDocument,
   UpdateCustomerDocument,
 } from '../generated/operations.js';
-import { BACKENDS, makeApp, type TestApp } from '../helpers/app.js';
+import { type BackendName, makeApp, type TestApp } from '../helpers/app.js';
 import { uniqueName } from '../helpers/names.js';
 
 type Level = 'anyone' | 'USER' | 'ADMIN';
@@ -48,7 +48,8 @@ function expected(level: Level, caller: Caller): 'UNAUTHENTICATED' | 'FORBIDDEN'
   return level === 'ADMIN' && caller === 'USER' ? 'FORBIDDEN' : null;
 }
 
-for (const backend of BACKENDS) {
+/** Who may run each contract operation (anonymous, USER, ADMIN), through the app on one backend. */
+export function accessRulesSuite(backend: BackendName): void {
   describe(`who may do what (${backend})`, () => {
     let t: TestApp;
     let customerId: string;
@@ -58,13 +59,20 @@ for (const backend of BACKENDS) {
 
     beforeAll(async () => {
       t = await makeApp(backend);
-      const customer = await t.services.customers.create({ lastName: 'Rule', firstName: 'R', email: `${uniqueName('c')}@x.test` });
+      const customer = await t.services.customers.create({
+        lastName: 'Rule',
+        firstName: 'R',
+        email: `${uniqueName('c')}@x.test`,
+      });
       customerId = customer.id;
       productId = (await t.services.products.create({ name: 'Rule product', price: 2, stock: 1_000 })).id;
       known = { email: `${uniqueName('known')}@x.test` };
       await t.services.accounts.create({ email: known.email, password: PASSWORD }, 'USER');
       for (const role of ['USER', 'ADMIN'] as const)
-        accounts.set(role, await t.services.accounts.create({ email: `${uniqueName(role)}@x.test`, password: PASSWORD }, role));
+        accounts.set(
+          role,
+          await t.services.accounts.create({ email: `${uniqueName(role)}@x.test`, password: PASSWORD }, role),
+        );
     });
     afterAll(async () => {
       await t.close();
@@ -78,10 +86,29 @@ for (const backend of BACKENDS) {
       return { authorization: `Bearer ${token}` };
     }
 
-    const cases: Array<[name: string, level: Level, call: (h: Headers) => Promise<ExecutionResult<unknown>>]> = [
-      ['createCustomer', 'USER', (h) => t.run(CreateCustomerDocument, { input: { lastName: 'N', firstName: 'F', email: `${uniqueName('n')}@x.test` } }, h)],
-      ['updateCustomer', 'USER', (h) => t.run(UpdateCustomerDocument, { id: customerId, input: { age: 40 } }, h)],
-      ['deleteCustomer', 'ADMIN', (h) => t.run(DeleteCustomerDocument, { id: '000000000000000000000000' }, h)],
+    const cases: Array<
+      [name: string, level: Level, call: (h: Headers) => Promise<ExecutionResult<unknown>>]
+    > = [
+      [
+        'createCustomer',
+        'USER',
+        (h) =>
+          t.run(
+            CreateCustomerDocument,
+            { input: { lastName: 'N', firstName: 'F', email: `${uniqueName('n')}@x.test` } },
+            h,
+          ),
+      ],
+      [
+        'updateCustomer',
+        'USER',
+        (h) => t.run(UpdateCustomerDocument, { id: customerId, input: { age: 40 } }, h),
+      ],
+      [
+        'deleteCustomer',
+        'ADMIN',
+        (h) => t.run(DeleteCustomerDocument, { id: '000000000000000000000000' }, h),
+      ],
       ['customer', 'USER', (h) => t.run(CustomerDocument, { id: customerId }, h)],
       ['customers', 'USER', (h) => t.run(CustomersDocument, { first: 1 }, h)],
       ['customerStatsByCity', 'USER', (h) => t.run(CustomerStatsByCityDocument, {}, h)],
@@ -89,18 +116,44 @@ for (const backend of BACKENDS) {
       ['createProduct', 'ADMIN', (h) => t.run(CreateProductDocument, { input: { name: 'P', price: 1 } }, h)],
       ['product', 'anyone', (h) => t.run(ProductDocument, { id: productId }, h)],
       ['recordProductView', 'anyone', (h) => t.run(RecordProductViewDocument, { id: productId }, h)],
-      ['placeOrder', 'USER', (h) => t.run(PlaceOrderDocument, { input: { customerId, items: [{ productId, quantity: 1 }] } }, h)],
+      [
+        'placeOrder',
+        'USER',
+        (h) => t.run(PlaceOrderDocument, { input: { customerId, items: [{ productId, quantity: 1 }] } }, h),
+      ],
       ['orders', 'USER', (h) => t.run(OrdersDocument, { first: 1 }, h)],
-      ['register', 'anyone', (h) => t.run(RegisterDocument, { input: { email: `${uniqueName('r')}@x.test`, password: PASSWORD } }, h)],
+      [
+        'register',
+        'anyone',
+        (h) =>
+          t.run(RegisterDocument, { input: { email: `${uniqueName('r')}@x.test`, password: PASSWORD } }, h),
+      ],
       ['login', 'anyone', (h) => t.run(LoginDocument, { email: known.email, password: PASSWORD }, h)],
       ['logout', 'USER', (h) => t.run(LogoutDocument, {}, h)],
       ['me and session', 'anyone', (h) => t.run(MeDocument, {}, h)],
       ['rateLimit', 'anyone', (h) => t.run(RateLimitDocument, {}, h)],
-      ['leaderboard', 'anyone', (h) => t.run(LeaderboardDocument, { board: 'rules', first: 3, player: 'p', radius: 1 }, h)],
-      ['submitScore', 'USER', (h) => t.run(SubmitScoreDocument, { board: 'rules', player: 'p', score: 1 }, h)],
-      ['incrementScore', 'USER', (h) => t.run(IncrementScoreDocument, { board: 'rules', player: 'p', by: 1 }, h)],
+      [
+        'leaderboard',
+        'anyone',
+        (h) => t.run(LeaderboardDocument, { board: 'rules', first: 3, player: 'p', radius: 1 }, h),
+      ],
+      [
+        'submitScore',
+        'USER',
+        (h) => t.run(SubmitScoreDocument, { board: 'rules', player: 'p', score: 1 }, h),
+      ],
+      [
+        'incrementScore',
+        'USER',
+        (h) => t.run(IncrementScoreDocument, { board: 'rules', player: 'p', by: 1 }, h),
+      ],
       ['resetLeaderboard', 'ADMIN', (h) => t.run(ResetLeaderboardDocument, { board: 'rules' }, h)],
-      ['enqueueJob', 'USER', (h) => t.run(EnqueueJobDocument, { type: 'generate_report', payload: { report: 'customersByCity' } }, h)],
+      [
+        'enqueueJob',
+        'USER',
+        (h) =>
+          t.run(EnqueueJobDocument, { type: 'generate_report', payload: { report: 'customersByCity' } }, h),
+      ],
       ['job', 'USER', (h) => t.run(JobDocument, { id: 'no-such-job' }, h)],
       ['queue', 'USER', (h) => t.run(QueueCountsDocument, {}, h)],
       ['onlineUsers', 'USER', (h) => t.run(OnlineUsersDocument, {}, h)],
@@ -133,7 +186,11 @@ for (const backend of BACKENDS) {
     }
 
     it('a role too low changes nothing: a USER cannot delete a customer', async () => {
-      const victim = await t.services.customers.create({ lastName: 'Kept', firstName: 'K', email: `${uniqueName('k')}@x.test` });
+      const victim = await t.services.customers.create({
+        lastName: 'Kept',
+        firstName: 'K',
+        email: `${uniqueName('k')}@x.test`,
+      });
       const result = await t.run(DeleteCustomerDocument, { id: victim.id }, await headersOf('USER'));
       expect(codes(result)).toEqual(['FORBIDDEN']);
       expect(await t.services.customers.byIds([victim.id])).toEqual([victim]);

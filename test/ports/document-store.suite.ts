@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { MemoryDocumentStore } from '../../src/datasources/memory/documents.js';
-import { MongoDocumentStore } from '../../src/datasources/mongo/documents.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DocumentCollection, DocumentStore, StoredDoc } from '../../src/datasources/ports/documents.js';
 import { DuplicateKeyError, UnsupportedQueryError } from '../../src/errors.js';
-import { type Capabilities, FULL, mongoCapabilities } from '../helpers/capabilities.js';
+import type { Capabilities } from '../helpers/capabilities.js';
 import { uniqueName } from '../helpers/names.js';
 
 interface Person extends StoredDoc {
@@ -15,15 +13,46 @@ interface Person extends StoredDoc {
 }
 
 const people: Person[] = [
-  { _id: 'a1', name: 'Dupont', age: 30, tags: ['pascal', 'python'], addresses: [{ city: 'Paris' }], at: new Date('2024-01-15T10:30:00Z') },
-  { _id: 'a2', name: 'Martin', age: 25, tags: ['python'], addresses: [{ city: 'Lyon' }, { city: 'Paris' }], at: new Date('2024-02-01T00:00:00Z') },
+  {
+    _id: 'a1',
+    name: 'Dupont',
+    age: 30,
+    tags: ['pascal', 'python'],
+    addresses: [{ city: 'Paris' }],
+    at: new Date('2024-01-15T10:30:00Z'),
+  },
+  {
+    _id: 'a2',
+    name: 'Martin',
+    age: 25,
+    tags: ['python'],
+    addresses: [{ city: 'Lyon' }, { city: 'Paris' }],
+    at: new Date('2024-02-01T00:00:00Z'),
+  },
   { _id: 'a3', name: 'Durand', age: 35, tags: [], addresses: [], at: new Date('2024-03-01T00:00:00Z') },
-  { _id: 'a4', name: 'Bernard', tags: ['go'], addresses: [{ city: 'Lyon' }], at: new Date('2024-04-01T00:00:00Z') },
-  { _id: 'a5', name: 'Petit', age: 30, tags: ['pascal'], addresses: [{ city: 'Nice' }], at: new Date('2024-05-01T00:00:00Z') },
+  {
+    _id: 'a4',
+    name: 'Bernard',
+    tags: ['go'],
+    addresses: [{ city: 'Lyon' }],
+    at: new Date('2024-04-01T00:00:00Z'),
+  },
+  {
+    _id: 'a5',
+    name: 'Petit',
+    age: 30,
+    tags: ['pascal'],
+    addresses: [{ city: 'Nice' }],
+    at: new Date('2024-05-01T00:00:00Z'),
+  },
 ];
 
 /** One suite for the document-store port, run against every implementation. */
-function documentStoreSuite(name: string, make: () => Promise<DocumentStore>, capabilities: () => Promise<Capabilities>) {
+export function documentStoreSuite(
+  name: string,
+  make: () => Promise<DocumentStore>,
+  capabilities: () => Promise<Capabilities>,
+) {
   describe(`document store port (${name})`, () => {
     let store: DocumentStore;
     let people$: DocumentCollection<Person>;
@@ -50,25 +79,66 @@ function documentStoreSuite(name: string, make: () => Promise<DocumentStore>, ca
     });
 
     it('filters with comparison, $in, $ne, nested paths and array membership', async () => {
-      expect(ids(await people$.find({ age: { $gte: 30 } }, { sort: [['_id', 1]] }))).toEqual(['a1', 'a3', 'a5']);
-      expect(ids(await people$.find({ name: { $in: ['Martin', 'Petit'] } }, { sort: [['_id', 1]] }))).toEqual(['a2', 'a5']);
-      expect(ids(await people$.find({ 'addresses.city': 'Paris' }, { sort: [['_id', 1]] }))).toEqual(['a1', 'a2']);
+      expect(ids(await people$.find({ age: { $gte: 30 } }, { sort: [['_id', 1]] }))).toEqual([
+        'a1',
+        'a3',
+        'a5',
+      ]);
+      expect(ids(await people$.find({ name: { $in: ['Martin', 'Petit'] } }, { sort: [['_id', 1]] }))).toEqual(
+        ['a2', 'a5'],
+      );
+      expect(ids(await people$.find({ 'addresses.city': 'Paris' }, { sort: [['_id', 1]] }))).toEqual([
+        'a1',
+        'a2',
+      ]);
       expect(ids(await people$.find({ tags: 'pascal' }, { sort: [['_id', 1]] }))).toEqual(['a1', 'a5']);
       expect(ids(await people$.find({ tags: { $all: ['pascal', 'python'] } }))).toEqual(['a1']);
-      expect(ids(await people$.find({ age: { $ne: null } }, { sort: [['_id', 1]] }))).toEqual(['a1', 'a2', 'a3', 'a5']);
+      expect(ids(await people$.find({ age: { $ne: null } }, { sort: [['_id', 1]] }))).toEqual([
+        'a1',
+        'a2',
+        'a3',
+        'a5',
+      ]);
       expect(ids(await people$.find({ age: null }))).toEqual(['a4']);
-      expect(ids(await people$.find({ $nor: [{ age: { $gte: 30 } }] }, { sort: [['_id', 1]] }))).toEqual(['a2', 'a4']);
+      expect(ids(await people$.find({ $nor: [{ age: { $gte: 30 } }] }, { sort: [['_id', 1]] }))).toEqual([
+        'a2',
+        'a4',
+      ]);
     });
 
     it('matches case-insensitive regexes and treats escaped metacharacters literally', async () => {
-      expect(ids(await people$.find({ name: { $regex: '^du', $options: 'i' } }, { sort: [['_id', 1]] }))).toEqual(['a1', 'a3']);
+      expect(
+        ids(await people$.find({ name: { $regex: '^du', $options: 'i' } }, { sort: [['_id', 1]] })),
+      ).toEqual(['a1', 'a3']);
       expect(await people$.count({ name: { $regex: '\\.\\*', $options: 'i' } })).toBe(0);
     });
 
     it('sorts missing values first ascending, then applies skip and limit', async () => {
-      const sorted = await people$.find({}, { sort: [['age', 1], ['_id', 1]] });
+      const sorted = await people$.find(
+        {},
+        {
+          sort: [
+            ['age', 1],
+            ['_id', 1],
+          ],
+        },
+      );
       expect(ids(sorted)).toEqual(['a4', 'a2', 'a1', 'a5', 'a3']);
-      expect(ids(await people$.find({}, { sort: [['age', -1], ['_id', 1]], skip: 1, limit: 2 }))).toEqual(['a1', 'a5']);
+      expect(
+        ids(
+          await people$.find(
+            {},
+            {
+              sort: [
+                ['age', -1],
+                ['_id', 1],
+              ],
+              skip: 1,
+              limit: 2,
+            },
+          ),
+        ),
+      ).toEqual(['a1', 'a5']);
       expect(ids(await people$.find({}, { sort: [['at', -1]], limit: 1 }))).toEqual(['a5']);
     });
 
@@ -80,7 +150,9 @@ function documentStoreSuite(name: string, make: () => Promise<DocumentStore>, ca
     it('updates conditionally and atomically, returning the document after the update', async () => {
       const updated = await people$.findOneAndUpdate({ _id: 'a1', age: { $gte: 30 } }, { $inc: { age: -5 } });
       expect(updated?.age).toBe(25);
-      expect(await people$.findOneAndUpdate({ _id: 'a1', age: { $gte: 30 } }, { $inc: { age: -5 } })).toBeNull();
+      expect(
+        await people$.findOneAndUpdate({ _id: 'a1', age: { $gte: 30 } }, { $inc: { age: -5 } }),
+      ).toBeNull();
       const set = await people$.findOneAndUpdate({ _id: 'a4' }, { $set: { age: 40 }, $unset: { tags: '' } });
       expect(set).toMatchObject({ _id: 'a4', age: 40 });
       expect(set).not.toHaveProperty('tags');
@@ -88,8 +160,12 @@ function documentStoreSuite(name: string, make: () => Promise<DocumentStore>, ca
 
     it('upserts a missing document from the filter and increments it', async () => {
       const seq = store.collection<StoredDoc & { value: number }>(uniqueName('seq'));
-      expect((await seq.findOneAndUpdate({ _id: 'orders' }, { $inc: { value: 1 } }, { upsert: true }))?.value).toBe(1);
-      expect((await seq.findOneAndUpdate({ _id: 'orders' }, { $inc: { value: 1 } }, { upsert: true }))?.value).toBe(2);
+      expect(
+        (await seq.findOneAndUpdate({ _id: 'orders' }, { $inc: { value: 1 } }, { upsert: true }))?.value,
+      ).toBe(1);
+      expect(
+        (await seq.findOneAndUpdate({ _id: 'orders' }, { $inc: { value: 1 } }, { upsert: true }))?.value,
+      ).toBe(2);
       await seq.clear();
     });
 
@@ -100,7 +176,10 @@ function documentStoreSuite(name: string, make: () => Promise<DocumentStore>, ca
       // Without atomic conditional updates (FerretDB 1.x), only the sequential behaviour can hold.
       const results = caps.atomicConditionalUpdates
         ? await Promise.all(Array.from({ length: 20 }, take))
-        : await Array.from({ length: 20 }).reduce<Promise<unknown[]>>(async (acc) => [...(await acc), await take()], Promise.resolve([]));
+        : await Array.from({ length: 20 }).reduce<Promise<unknown[]>>(
+            async (acc) => [...(await acc), await take()],
+            Promise.resolve([]),
+          );
       expect(results.filter((r) => r !== null)).toHaveLength(5);
       expect((await stock.findOne({ _id: 'p' }))?.stock).toBe(0);
       await stock.clear();
@@ -111,7 +190,9 @@ function documentStoreSuite(name: string, make: () => Promise<DocumentStore>, ca
       await users.ensureIndexes([{ name: 'email_unique', keys: [['email', 1]], unique: true }]);
       await users.insertOne({ _id: 'u1', email: 'a@example.com' });
       await users.insertOne({ _id: 'u2', email: 'b@example.com' });
-      await expect(users.insertOne({ _id: 'u3', email: 'a@example.com' })).rejects.toBeInstanceOf(DuplicateKeyError);
+      await expect(users.insertOne({ _id: 'u3', email: 'a@example.com' })).rejects.toBeInstanceOf(
+        DuplicateKeyError,
+      );
       const duplicateUpdate = users.findOneAndUpdate({ _id: 'u2' }, { $set: { email: 'a@example.com' } });
       if (caps.duplicateKeyOnUpdate) await expect(duplicateUpdate).rejects.toBeInstanceOf(DuplicateKeyError);
       else await expect(duplicateUpdate).rejects.toThrow(/UNIQUE/);
@@ -173,7 +254,9 @@ function documentStoreSuite(name: string, make: () => Promise<DocumentStore>, ca
       const many = store.collection<Person>(name);
       await many.insertMany(people.map((p) => ({ ...p, _id: `m${p._id}` })));
       expect(await many.count({})).toBe(5);
-      await expect(many.insertMany([{ ...people[0], _id: 'ma1' } as Person])).rejects.toBeInstanceOf(DuplicateKeyError);
+      await expect(many.insertMany([{ ...people[0], _id: 'ma1' } as Person])).rejects.toBeInstanceOf(
+        DuplicateKeyError,
+      );
       expect(await store.collectionNames()).toContain(name);
       await many.clear();
     });
@@ -185,10 +268,3 @@ function documentStoreSuite(name: string, make: () => Promise<DocumentStore>, ca
     });
   });
 }
-
-documentStoreSuite('embedded', async () => MemoryDocumentStore.open(null), async () => FULL);
-documentStoreSuite(
-  'mongodb',
-  () => MongoDocumentStore.connect(inject('mongodbUrl'), uniqueName('store'), { maxTimeMS: 5000 }),
-  () => mongoCapabilities(inject('mongodbUrl')),
-);

@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryRateLimiter } from '../../src/datasources/memory/rate-limiter.js';
 import type { RateLimiterFactory } from '../../src/datasources/ports/rate-limiter.js';
-import { createRedisRateLimiterFactory } from '../../src/datasources/redis/rate-limiter.js';
-import { createLogger } from '../../src/logger.js';
 import { freshPort, type MadePort } from '../helpers/fresh-port.js';
-import { openTestRedis } from '../helpers/redis.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The RateLimiter contract, run against every implementation. */
-function limiterSuite(name: string, make: () => Promise<MadePort<RateLimiterFactory>>) {
+export function rateLimiterSuite(name: string, make: () => Promise<MadePort<RateLimiterFactory>>): void {
   describe(`RateLimiter (${name})`, () => {
     const factory = freshPort(make);
     const open = async (points: number, durationSeconds: number, blockSeconds?: number) =>
@@ -73,31 +69,3 @@ function limiterSuite(name: string, make: () => Promise<MadePort<RateLimiterFact
     });
   });
 }
-
-limiterSuite('embedded', async () => ({ port: createMemoryRateLimiter, close: async () => {} }));
-
-limiterSuite('redis', async () => {
-  const own = await openTestRedis();
-  return {
-    port: createRedisRateLimiterFactory(own.redis, own.prefix, createLogger('silent')),
-    close: () => own.close(),
-  };
-});
-
-describe('RateLimiter on Redis', () => {
-  it('shares one budget between instances', async () => {
-    const one = await openTestRedis();
-    const two = await openTestRedis();
-    try {
-      const options = { name: 'shared', points: 4, durationSeconds: 60, whenStoreDown: 'fail' } as const;
-      const a = createRedisRateLimiterFactory(one.redis, one.prefix, createLogger('silent'))(options);
-      const b = createRedisRateLimiterFactory(two.redis, one.prefix, createLogger('silent'))(options);
-      const decisions = await Promise.all([a, b, a, b, a, b].map((l) => l.consume('caller')));
-      expect(decisions.filter((d) => d.allowed)).toHaveLength(4);
-      expect(await one.keys()).toEqual([`${one.prefix}rl:shared:caller`]);
-    } finally {
-      await two.close();
-      await one.close();
-    }
-  });
-});

@@ -2,20 +2,23 @@ import { randomBytes } from 'node:crypto';
 import type { ExecutionResult } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoginDocument, LogoutDocument, MeDocument, RegisterDocument } from '../generated/operations.js';
-import { BACKENDS, makeApp, type TestApp } from '../helpers/app.js';
+import { type BackendName, makeApp, type TestApp } from '../helpers/app.js';
 import { uniqueName } from '../helpers/names.js';
 
 const PASSWORD = 'correct horse battery';
 const errorsOf = (result: ExecutionResult<unknown>) =>
   (result.errors ?? []).map((e) => ({ code: e.extensions?.code, field: e.extensions?.field }));
 
-for (const backend of BACKENDS) {
+/** Bad input to the account operations: its contract error, and nothing changed; on one backend. */
+export function accountsBadInputSuite(backend: BackendName): void {
   describe(`accounts: bad input gets its contract error and changes nothing (${backend})`, () => {
     let t: TestApp;
     let token: string;
     beforeAll(async () => {
       t = await makeApp(backend);
-      const signedIn = await t.run(RegisterDocument, { input: { email: `${uniqueName('ok')}@x.test`, password: PASSWORD } });
+      const signedIn = await t.run(RegisterDocument, {
+        input: { email: `${uniqueName('ok')}@x.test`, password: PASSWORD },
+      });
       token = signedIn.data?.register.token ?? '';
     });
     afterAll(async () => {
@@ -27,7 +30,11 @@ for (const backend of BACKENDS) {
     const registrations: Array<[string, { email: string; password: string }, string]> = [
       ['a password of 7 characters', { email: 'short@x.test', password: '1234567' }, 'input.password'],
       ['a password of 129 characters', { email: 'long@x.test', password: 'p'.repeat(129) }, 'input.password'],
-      ['129 characters of two code units each', { email: 'emoji@x.test', password: '🔑'.repeat(129) }, 'input.password'],
+      [
+        '129 characters of two code units each',
+        { email: 'emoji@x.test', password: '🔑'.repeat(129) },
+        'input.password',
+      ],
       ['a malformed email', { email: 'not-an-email', password: PASSWORD }, 'input.email'],
       ['an email with a space', { email: 'a b@x.test', password: PASSWORD }, 'input.email'],
       ['an oversized email', { email: `${'a'.repeat(300)}@x.test`, password: PASSWORD }, 'input.email'],
@@ -44,7 +51,9 @@ for (const backend of BACKENDS) {
 
     it('accepts passwords of exactly 8 and 128 characters (code points)', async () => {
       for (const password of ['12345678', 'p'.repeat(128), '🔑'.repeat(8), '🔑'.repeat(128)]) {
-        const result = await t.run(RegisterDocument, { input: { email: `${uniqueName('b')}@x.test`, password } });
+        const result = await t.run(RegisterDocument, {
+          input: { email: `${uniqueName('b')}@x.test`, password },
+        });
         expect(result.errors).toBeUndefined();
       }
     });
@@ -97,11 +106,17 @@ for (const backend of BACKENDS) {
     });
 
     it('refuses the token of a logged-out session on every later request', async () => {
-      const signedIn = await t.run(RegisterDocument, { input: { email: `${uniqueName('out')}@x.test`, password: PASSWORD } });
+      const signedIn = await t.run(RegisterDocument, {
+        input: { email: `${uniqueName('out')}@x.test`, password: PASSWORD },
+      });
       const own = { authorization: `Bearer ${signedIn.data?.register.token ?? ''}` };
       expect((await t.run(LogoutDocument, {}, own)).data?.logout).toBe(true);
-      expect(errorsOf(await t.run(LogoutDocument, {}, own))).toEqual([{ code: 'UNAUTHENTICATED', field: undefined }]);
-      expect(errorsOf(await t.run(MeDocument, {}, own))).toEqual([{ code: 'UNAUTHENTICATED', field: undefined }]);
+      expect(errorsOf(await t.run(LogoutDocument, {}, own))).toEqual([
+        { code: 'UNAUTHENTICATED', field: undefined },
+      ]);
+      expect(errorsOf(await t.run(MeDocument, {}, own))).toEqual([
+        { code: 'UNAUTHENTICATED', field: undefined },
+      ]);
     });
 
     it('asks for a session to log out', async () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateProductDocument, ProductDocument, RateLimitDocument } from '../generated/operations.js';
-import { BACKENDS, makeApp, type TestApp } from '../helpers/app.js';
+import { type BackendName, makeApp, type TestApp } from '../helpers/app.js';
 import { uniqueName } from '../helpers/names.js';
 
-const LIMIT = { RATE_LIMIT_POINTS: '5', RATE_LIMIT_WINDOW_SECONDS: '60' };
+export const LIMIT = { RATE_LIMIT_POINTS: '5', RATE_LIMIT_WINDOW_SECONDS: '60' };
 const NOBODY = '000000000000000000000000';
 
 interface Body {
@@ -17,7 +17,8 @@ const headersOf = (response: Response) => ({
   reset: Number(response.headers.get('RateLimit-Reset')),
 });
 
-for (const backend of BACKENDS) {
+/** The request rate limit: headers, refusals and the caller it counts, through the app on one backend. */
+export function rateLimitSuite(backend: BackendName): void {
   describe(`rate limit (${backend})`, () => {
     let t: TestApp;
     beforeAll(async () => {
@@ -89,42 +90,3 @@ for (const backend of BACKENDS) {
     });
   });
 }
-
-describe('rate limit shared by instances (Redis)', () => {
-  it('gives one account one budget over every instance', async () => {
-    const shared = { ...LIMIT, MONGODB_DB: uniqueName('rl'), REDIS_PREFIX: `${uniqueName('rl')}:` };
-    const a = await makeApp('mongodb', shared);
-    const b = await makeApp('mongodb', shared);
-    try {
-      const user = await a.signIn('USER');
-      const statuses = [];
-      for (const app of [a, b, a, b, a, b]) statuses.push((await app.fetch(RateLimitDocument, {}, user)).status);
-      expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
-    } finally {
-      await a.close();
-      await b.close();
-    }
-  });
-});
-
-describe('rate limit and caller on every path Yoga serves the endpoint on', () => {
-  it('limits and authenticates /graphql/ like /graphql', async () => {
-    const t = await makeApp('embedded', LIMIT);
-    try {
-      const user = await t.signIn('USER');
-      const post = (headers: Record<string, string>) =>
-        t.app.fetch('http://docgate.test/graphql/', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...headers },
-          body: JSON.stringify({ query: '{ me { role } rateLimit { remaining } }' }),
-        });
-      const signedIn = await post(user);
-      expect(signedIn.headers.get('RateLimit-Remaining')).toBe('4');
-      expect(await signedIn.json()).toEqual({ data: { me: { role: 'USER' }, rateLimit: { remaining: 4 } } });
-      const dead = await post({ authorization: `Bearer ${'x'.repeat(43)}` });
-      expect(dead.status).toBe(401);
-    } finally {
-      await t.close();
-    }
-  });
-});

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateProductDocument, ProductDocument, ServerStatsDocument } from '../generated/operations.js';
-import { BACKENDS, makeApp, type TestApp } from '../helpers/app.js';
+import { type BackendName, makeApp, type TestApp } from '../helpers/app.js';
 
-for (const backend of BACKENDS) {
+/** The serverStats operation of the contract, through the app on one backend. */
+export function serverStatsSuite(backend: BackendName): void {
   describe(`serverStats (${backend})`, () => {
     let t: TestApp;
     let admin: Record<string, string>;
@@ -15,7 +16,11 @@ for (const backend of BACKENDS) {
     });
 
     it('reports the Redis server, the document store and the cache to an ADMIN', async () => {
-      const created = await t.run(CreateProductDocument, { input: { name: 'Souris', price: 25, stock: 3 } }, admin);
+      const created = await t.run(
+        CreateProductDocument,
+        { input: { name: 'Souris', price: 25, stock: 3 } },
+        admin,
+      );
       const id = created.data?.createProduct.id ?? '';
       await t.run(ProductDocument, { id }, admin);
       await t.run(ProductDocument, { id }, admin);
@@ -26,7 +31,9 @@ for (const backend of BACKENDS) {
       expect(stats?.mongo.collections).toBeGreaterThanOrEqual(1);
       expect(stats?.cache.hits).toBeGreaterThanOrEqual(1);
       expect(stats?.cache.misses).toBeGreaterThanOrEqual(1);
-      expect(stats?.cache.hitRate).toBeCloseTo((stats?.cache.hits ?? 0) / ((stats?.cache.hits ?? 0) + (stats?.cache.misses ?? 1)));
+      expect(stats?.cache.hitRate).toBeCloseTo(
+        (stats?.cache.hits ?? 0) / ((stats?.cache.hits ?? 0) + (stats?.cache.misses ?? 1)),
+      );
       if (backend === 'embedded') {
         expect(stats?.redis).toBeNull();
       } else {

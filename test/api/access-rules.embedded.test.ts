@@ -1,0 +1,3 @@
+import { accessRulesSuite } from './access-rules.suite.js';
+
+accessRulesSuite('embedded');

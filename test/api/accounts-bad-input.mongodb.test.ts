@@ -1,0 +1,3 @@
+import { accountsBadInputSuite } from './accounts-bad-input.suite.js';
+
+accountsBadInputSuite('mongodb');

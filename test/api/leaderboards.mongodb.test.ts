@@ -1,0 +1,3 @@
+import { leaderboardOperationsSuite } from './leaderboards.suite.js';
+
+leaderboardOperationsSuite('mongodb');

@@ -1,0 +1,3 @@
+import { serverStatsSuite } from './server-stats.suite.js';
+
+serverStatsSuite('mongodb');

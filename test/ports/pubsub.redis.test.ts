@@ -1,0 +1,63 @@
+import { describe, expect, inject, it } from 'vitest';
+import { RedisPubSub } from '../../src/datasources/redis/pubsub.js';
+import { UnavailableError } from '../../src/errors.js';
+import { createLogger } from '../../src/logger.js';
+import { uniqueName } from '../helpers/names.js';
+import { eventually } from '../helpers/realtime.js';
+import { pubsubSuite, take } from './pubsub.suite.js';
+
+/** A Redis pub/sub on the run's Redis, once its subscriber connection is ready. */
+async function openPubSub(prefix: string): Promise<RedisPubSub> {
+  const pubsub = new RedisPubSub(inject('redisUrl'), prefix, createLogger('silent'));
+  // subscribe() refuses until the subscriber connection is up, and no event says when it is.
+  await eventually(
+    async () => {
+      try {
+        await (await pubsub.subscribe('jobUpdated', 'ready')).return();
+        return true;
+      } catch (err) {
+        if (err instanceof UnavailableError) return false;
+        throw err;
+      }
+    },
+    10_000,
+    'pub/sub subscriber ready',
+  );
+  return pubsub;
+}
+
+pubsubSuite('redis', async () => {
+  const pubsub = await openPubSub(`${uniqueName('t')}:`);
+  return { port: pubsub, close: () => pubsub.close() };
+});
+
+describe('PubSub on Redis', () => {
+  it('delivers across instances that share a prefix, and not to another prefix', async () => {
+    const prefix = `${uniqueName('t')}:`;
+    const [a, b, stranger] = await Promise.all([
+      openPubSub(prefix),
+      openPubSub(prefix),
+      openPubSub(`${uniqueName('t')}:`),
+    ]);
+    try {
+      const onA = await a.subscribe('jobUpdated', 'j');
+      const onB = await b.subscribe('jobUpdated', 'j');
+      const onStranger = await stranger.subscribe('jobUpdated', 'j');
+      await a.publish('jobUpdated', 'j', { id: 'j', progress: 10 });
+      await b.publish('jobUpdated', 'j', { id: 'j', progress: 20 });
+      expect(await take(onA, 2)).toEqual([
+        { id: 'j', progress: 10 },
+        { id: 'j', progress: 20 },
+      ]);
+      expect(await take(onB, 2)).toEqual([
+        { id: 'j', progress: 10 },
+        { id: 'j', progress: 20 },
+      ]);
+      // The stranger's first event is its own: none of the others' reached it.
+      await stranger.publish('jobUpdated', 'j', { id: 'j', progress: 30 });
+      expect(await take(onStranger, 1)).toEqual([{ id: 'j', progress: 30 }]);
+    } finally {
+      await Promise.all([a.close(), b.close(), stranger.close()]);
+    }
+  });
+});
