@@ -47,7 +47,7 @@ export interface RedisServer {
 // ---------------------------------------------------------------------------------------------------------
 // Process management
 
-interface ManagedProcess {
+export interface ManagedProcess {
   readonly name: string;
   readonly child: ChildProcess;
   /** Resolves when the process has exited (or failed to spawn); never rejects. */
@@ -69,7 +69,12 @@ function installExitHook(): void {
   });
 }
 
-function spawnServer(name: string, command: string, args: readonly string[], cwd: string): ManagedProcess {
+export function spawnServer(
+  name: string,
+  command: string,
+  args: readonly string[],
+  cwd: string,
+): ManagedProcess {
   installExitHook();
   const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let buffered = '';
@@ -109,7 +114,8 @@ function spawnServer(name: string, command: string, args: readonly string[], cwd
   };
 }
 
-async function terminate(proc: ManagedProcess): Promise<void> {
+/** SIGTERM, then SIGKILL if it has not exited within STOP_TIMEOUT_MS; resolves once it has exited. */
+export async function terminate(proc: ManagedProcess): Promise<void> {
   if (proc.hasExited()) return;
   proc.child.kill('SIGTERM');
   let timer: NodeJS.Timeout | undefined;
@@ -137,7 +143,7 @@ class StartupError extends Error {
 }
 
 /** Polls `probe` until it succeeds; fails early if the process exits. */
-async function waitUntilReady(proc: ManagedProcess, probe: () => Promise<void>): Promise<void> {
+export async function waitUntilReady(proc: ManagedProcess, probe: () => Promise<void>): Promise<void> {
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   let lastError: unknown;
   for (;;) {
@@ -252,20 +258,31 @@ async function mongoPing(url: string): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------
 // Servers
 
-function missingBinary(what: string, script: string): Error {
+export function missingBinary(what: string, script: string): Error {
   return new Error(`${what} is not installed. Run \`bash scripts/${script}\` from the repository root.`);
 }
 
-/** Runs `attempt` with fresh ports until it does not fail because the port was taken meanwhile. */
-async function withFreePort<T>(attempt: (port: number) => Promise<T>): Promise<T> {
+/**
+ * Runs `attempt` with `count` distinct fresh ports until it does not fail because one of them was
+ * taken meanwhile.
+ */
+export async function withFreePorts<T>(count: number, attempt: (ports: number[]) => Promise<T>): Promise<T> {
   for (let i = 1; ; i++) {
-    const port = await getFreePort();
+    const ports = new Set<number>();
+    while (ports.size < count) ports.add(await getFreePort());
     try {
-      return await attempt(port);
+      return await attempt([...ports]);
     } catch (err) {
       if (!(err instanceof StartupError && err.addressInUse) || i >= PORT_ATTEMPTS) throw err;
     }
   }
+}
+
+function withFreePort<T>(attempt: (port: number) => Promise<T>): Promise<T> {
+  return withFreePorts(1, ([port]) => {
+    if (port === undefined) throw new Error('no free port');
+    return attempt(port);
+  });
 }
 
 /** Starts a throwaway FerretDB (SQLite backend) and waits until it answers a `ping` command. */
@@ -308,6 +325,49 @@ export async function startFerretDB(): Promise<FerretDBServer> {
   });
 }
 
+/**
+ * Spawns a non-persistent `redis-server` on 127.0.0.1:`port` with its working files in `dir`, plus
+ * `extraArgs` (`--name value` pairs), and resolves once it answers PING. If it does not, it is
+ * stopped and the promise rejects (with an install hint when redis-server is missing).
+ */
+export async function spawnRedis(
+  port: number,
+  dir: string,
+  extraArgs: readonly string[] = [],
+): Promise<ManagedProcess> {
+  const proc = spawnServer(
+    'redis-server',
+    REDIS_BIN,
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      '--loglevel',
+      'warning',
+      ...extraArgs,
+    ],
+    dir,
+  );
+  try {
+    await waitUntilReady(proc, async () => {
+      const reply = await pingRedis(port);
+      if (reply !== '+PONG') throw new Error(`unexpected PING reply: ${reply}`);
+    });
+  } catch (err) {
+    await terminate(proc);
+    if (/ENOENT/.test(proc.output())) throw missingBinary('redis-server', 'install-redis.sh');
+    throw err;
+  }
+  return proc;
+}
+
 /** Starts a throwaway, non-persistent Redis; the handle can stop and restart it on the same port. */
 export async function startRedis(): Promise<RedisServer> {
   let current: { proc: ManagedProcess; dir: string } | undefined;
@@ -324,34 +384,10 @@ export async function startRedis(): Promise<RedisServer> {
     if (current && !current.proc.hasExited()) return;
     await stop(); // clean up after a crashed process
     const dir = await mkdtemp(join(tmpdir(), 'docgate-redis-'));
-    const proc = spawnServer(
-      'redis-server',
-      REDIS_BIN,
-      [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--dir',
-        dir,
-        '--loglevel',
-        'warning',
-      ],
-      dir,
-    );
-    current = { proc, dir };
     try {
-      await waitUntilReady(proc, async () => {
-        const reply = await pingRedis(port);
-        if (reply !== '+PONG') throw new Error(`unexpected PING reply: ${reply}`);
-      });
+      current = { proc: await spawnRedis(port, dir), dir };
     } catch (err) {
-      await stop();
-      if (/ENOENT/.test(proc.output())) throw missingBinary('redis-server', 'install-redis.sh');
+      await rm(dir, { recursive: true, force: true });
       throw err;
     }
   };
