@@ -25,8 +25,11 @@ export class MemoryDocumentStore implements DocumentStore {
   private journal: Journal | null = null;
   private lockPath: string | null = null;
 
-  static open(dataDir: string | null): MemoryDocumentStore {
-    const store = new MemoryDocumentStore();
+  private constructor(private readonly maxTimeMs: number) {}
+
+  /** `maxTimeMS`: each read's time budget, QUERY_TIMEOUT_MS (default 5000, its default). */
+  static open(dataDir: string | null, options: { maxTimeMS?: number } = {}): MemoryDocumentStore {
+    const store = new MemoryDocumentStore(options.maxTimeMS ?? 5000);
     if (dataDir !== null) store.attach(dataDir);
     return store;
   }
@@ -51,7 +54,11 @@ export class MemoryDocumentStore implements DocumentStore {
   private get(name: string): MemoryCollection<StoredDoc> {
     let collection = this.collections.get(name);
     if (collection === undefined) {
-      collection = new MemoryCollection(name, (entry: JournalEntry) => this.journal?.append(entry));
+      collection = new MemoryCollection(
+        name,
+        (entry: JournalEntry) => this.journal?.append(entry),
+        this.maxTimeMs,
+      );
       this.collections.set(name, collection);
     }
     return collection;

@@ -10,9 +10,11 @@ import type {
   StoreStats,
   Update,
 } from '../ports/documents.js';
+import { queryTimedOut } from '../query-timeout.js';
 
 const DUPLICATE_KEY = 11000;
 const NOT_IMPLEMENTED = 238;
+const MAX_TIME_MS_EXPIRED = 50;
 /** Server time a whole scan (a backup of one collection) may take. */
 const SCAN_TIME_LIMIT_MS = 60 * 60 * 1000;
 
@@ -26,10 +28,16 @@ function duplicateKeyField(error: MongoServerError): string {
   return match?.[1] ?? 'key';
 }
 
-/** Turns a driver duplicate-key error into the port's DuplicateKeyError; rethrows anything else. */
+/**
+ * Turns a driver duplicate-key error into the port's DuplicateKeyError and a query past maxTimeMS
+ * into SERVICE_UNAVAILABLE (as the embedded store does); rethrows anything else.
+ */
 function rethrow(error: unknown): never {
   if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) {
     throw new DuplicateKeyError(duplicateKeyField(error));
+  }
+  if (error instanceof MongoServerError && error.code === MAX_TIME_MS_EXPIRED) {
+    throw Object.assign(queryTimedOut(), { cause: error });
   }
   if (error instanceof MongoServerError && error.code === NOT_IMPLEMENTED) {
     throw new UnsupportedQueryError(error.message, { cause: error });
@@ -68,15 +76,15 @@ class MongoCollection<T extends StoredDoc> implements DocumentCollection<T> {
     if (options.sort !== undefined && options.sort.length > 0) cursor = cursor.sort(options.sort);
     if (options.skip !== undefined) cursor = cursor.skip(options.skip);
     if (options.limit !== undefined) cursor = cursor.limit(options.limit);
-    return (await cursor.toArray()) as T[];
+    return (await cursor.toArray().catch(rethrow)) as T[];
   }
 
   async findOne(filter: Filter): Promise<T | null> {
-    return (await this.collection.findOne(filter, { maxTimeMS: this.maxTimeMS })) as T | null;
+    return (await this.collection.findOne(filter, { maxTimeMS: this.maxTimeMS }).catch(rethrow)) as T | null;
   }
 
   async count(filter: Filter): Promise<number> {
-    return this.collection.countDocuments(filter, { maxTimeMS: this.maxTimeMS });
+    return this.collection.countDocuments(filter, { maxTimeMS: this.maxTimeMS }).catch(rethrow);
   }
 
   async insertOne(doc: T): Promise<void> {
