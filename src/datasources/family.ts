@@ -34,7 +34,7 @@ export interface KeyValueFamily {
 }
 
 /** Finished jobs (and their results) are kept 24 h. */
-const KEEP_JOBS_SECONDS = 24 * 60 * 60;
+export const KEEP_JOBS_SECONDS = 24 * 60 * 60;
 
 export function jobOptions(config: Config): JobQueueOptions {
   return { attempts: config.JOB_ATTEMPTS, backoffMs: config.JOB_BACKOFF_MS, keepSeconds: KEEP_JOBS_SECONDS };

@@ -1,3 +1,4 @@
+import { KEEP_JOBS_SECONDS } from '../datasources/family.js';
 import type { Backends } from '../datasources/index.js';
 import type { RateLimiter } from '../datasources/ports/rate-limiter.js';
 import type { Logger } from '../logger.js';
@@ -75,7 +76,17 @@ export function createServices(backends: Backends, logger: Logger): Services {
       backends.jobs,
       backends.documents,
       customers,
-      { stepDelayMs: config.JOB_STEP_DELAY_MS },
+      {
+        stepDelayMs: config.JOB_STEP_DELAY_MS,
+        // Over the time finished jobs are kept, so it bounds what an account holds in the queue.
+        quota: backends.rateLimiter({
+          name: 'job-quota',
+          points: config.JOB_QUOTA_PER_ACCOUNT,
+          durationSeconds: KEEP_JOBS_SECONDS,
+          whenStoreDown: 'fail',
+        }),
+        outboxQuota: config.OUTBOX_QUOTA_PER_ACCOUNT,
+      },
       logger,
     ),
     presence: new PresenceService(backends.presence, config.PRESENCE_TTL_SECONDS, logger),
@@ -96,5 +107,6 @@ export async function ensureIndexes(services: Services): Promise<void> {
   await services.customers.ensureIndexes();
   await services.orders.ensureIndexes();
   await services.accounts.ensureIndexes();
+  await services.jobs.ensureIndexes();
   await services.accounts.ensureAdmin();
 }
