@@ -6,6 +6,7 @@ import { createMaskError } from './mask-error.js';
 import { useAuthentication } from './plugins/use-authentication.js';
 import { useFreshEventContext } from './plugins/use-fresh-event-context.js';
 import { hardeningPlugins, MAX_BODY_BYTES } from './plugins/use-hardening.js';
+import { useInputBounds } from './plugins/use-input-bounds.js';
 import { useJit } from './plugins/use-jit.js';
 import { type MetricSources, metricsPlugins } from './plugins/use-metrics.js';
 import { usePresence } from './plugins/use-presence.js';
@@ -65,6 +66,8 @@ export function createApp(deps: AppDeps): App {
       useRateLimit({ services: deps.services, endpoint: '/graphql', trustProxy: deps.trustProxy ?? false }),
       useAuthentication({ services: deps.services, endpoint: '/graphql' }),
       ...hardeningPlugins({ introspection: deps.introspection ?? true }),
+      // Before variables are coerced: graphql-js recurses once per level of nesting.
+      useInputBounds(),
       // Queries and mutations compiled by graphql-jit (see use-jit.ts).
       useJit(),
       // Each subscription event is executed with a fresh context (loaders, caller).

@@ -79,6 +79,16 @@ const schema = z
     JOB_LOCK_MS: positiveInt(30_000),
     /** Pause after each progress report of a job (demos; tests interrupt jobs mid-run). Default 0. */
     JOB_STEP_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
+    /**
+     * Jobs one account may enqueue per 24 h, the time finished jobs are kept: what bounds the
+     * jobs an account holds, waiting or kept. Past it, RATE_LIMITED with retryAfter. Default 1000.
+     */
+    JOB_QUOTA_PER_ACCOUNT: positiveInt(1000),
+    /**
+     * Messages one account may hold in the outbox (each body at most 100,000 characters). Past
+     * it, `send_email` is refused with CONFLICT, and a job that would overfill it fails. Default 200.
+     */
+    OUTBOX_QUOTA_PER_ACCOUNT: positiveInt(200),
     /** An online account not refreshed by its instance for this long stops counting. Default 45. */
     PRESENCE_TTL_SECONDS: z.coerce.number().int().min(2).max(3600).default(45),
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -104,6 +114,9 @@ const schema = z
   });
 
 export type Config = z.infer<typeof schema>;
+
+/** Finished jobs (and their results) are kept 24 h; per-account job quotas count over the same time. */
+export const JOB_RETENTION_SECONDS = 24 * 60 * 60;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

@@ -14,6 +14,9 @@ export const BASE_ENV: Readonly<Record<string, string>> = {
   NODE_ENV: 'production',
   // The limiter still runs on every request; only its ceiling is out of the way.
   RATE_LIMIT_POINTS: '1000000000',
+  // Likewise the per-account quotas: a scenario enqueues thousands of jobs from one account.
+  JOB_QUOTA_PER_ACCOUNT: '1000000000',
+  OUTBOX_QUOTA_PER_ACCOUNT: '1000000000',
   WORKERS_IN_PROCESS: 'false',
 };
 

@@ -40,6 +40,7 @@ export function countersSection(counters: Counters): StateSection {
     async *dump() {
       for await (const [key, value] of counters.entries()) yield { key, value };
     },
+    fits: (record) => counterRecord.safeParse(record).success,
     restore: (records) =>
       restoreInBatches(records, counterRecord, (batch) =>
         counters.set(batch.map(({ key, value }) => [key, value] as const)),
@@ -56,6 +57,7 @@ export function leaderboardsSection(leaderboards: Leaderboards): StateSection {
   return {
     name: 'leaderboards',
     dump: () => leaderboards.entries(),
+    fits: (record) => scoreRecord.safeParse(record).success,
     restore: (records) => restoreInBatches(records, scoreRecord, (batch) => leaderboards.load(batch)),
     isEmpty: () => isEmpty(leaderboards.entries()),
     clear: () => leaderboards.clear(),

@@ -1,12 +1,13 @@
-import type { Config } from '../config.js';
+import { type Config, JOB_RETENTION_SECONDS } from '../config.js';
 import type { KeyValueFamily } from './ports/backends.js';
 import type { JobQueueOptions } from './ports/jobs.js';
 
-/** Finished jobs (and their results) are kept 24 h. */
-const KEEP_JOBS_SECONDS = 24 * 60 * 60;
-
 export function jobOptions(config: Config): JobQueueOptions {
-  return { attempts: config.JOB_ATTEMPTS, backoffMs: config.JOB_BACKOFF_MS, keepSeconds: KEEP_JOBS_SECONDS };
+  return {
+    attempts: config.JOB_ATTEMPTS,
+    backoffMs: config.JOB_BACKOFF_MS,
+    keepSeconds: JOB_RETENTION_SECONDS,
+  };
 }
 
 /** Closes the parts in dependency order: job feeds and presence first, then pub/sub and boards. */

@@ -15,7 +15,9 @@ import { connectRedisFamily } from './redis/index.js';
 export async function createBackends(config: Config, logger: Logger): Promise<Backends> {
   const documents =
     config.MONGODB_URL === undefined
-      ? MemoryDocumentStore.open(config.DATA_DIR === ':memory:' ? null : config.DATA_DIR)
+      ? await MemoryDocumentStore.open(config.DATA_DIR === ':memory:' ? null : config.DATA_DIR, {
+          maxTimeMS: config.QUERY_TIMEOUT_MS,
+        })
       : await MongoDocumentStore.connect(config.MONGODB_URL, config.MONGODB_DB, {
           maxTimeMS: config.QUERY_TIMEOUT_MS,
         });

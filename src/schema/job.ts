@@ -1,4 +1,5 @@
 import type { QueueCounts as CountsShape, JobRecord } from '../datasources/ports/jobs.js';
+import { UnauthenticatedError } from '../errors.js';
 import { builder } from './builder.js';
 
 export const JobStatus = builder.enumType('JobStatus', {
@@ -65,7 +66,10 @@ builder.mutationFields((t) => ({
       '`generate_report` (payload `{ "report": "customersByCity" }`) or `send_email` (payload `{ "to", "subject", "body" }`).',
     authScopes: { user: true },
     args: { type: t.arg.string({ required: true }), payload: t.arg({ type: 'JSON' }) },
-    resolve: (_root, { type, payload }, ctx) => ctx.services.jobs.enqueue(type, payload),
+    resolve: (_root, { type, payload }, ctx) => {
+      if (ctx.caller === null) throw new UnauthenticatedError('sign in to enqueue a job');
+      return ctx.services.jobs.enqueue(type, payload, ctx.caller.accountId);
+    },
   }),
 }));
 

@@ -9,6 +9,7 @@ import {
   intFilter,
   listFilter,
   MAX_DEPTH,
+  MAX_TERMS,
   stringFilter,
 } from './filters.js';
 import { parseInput, text } from './validation.js';
@@ -42,9 +43,33 @@ const customerFilter: z.ZodType<CustomerFilter> = z.lazy(() =>
     .strict(),
 );
 
-function depth(f: CustomerFilter): number {
-  const children = [...(f.and ?? []), ...(f.or ?? []), ...(f.not ? [f.not] : [])];
-  return 1 + Math.max(0, ...children.map(depth));
+/**
+ * How deep filters nest (through `and`, `or`, `not`) and how many values they hold, walked with an
+ * explicit stack and given up past the bounds, so neither a deep nor a wide input costs more than
+ * the bounds themselves before it is refused.
+ */
+function measure(raw: unknown): { depth: number; terms: number } {
+  let depth = 0;
+  let terms = 0;
+  // [node, filter level, whether the node is a filter (else a part of one: an operator, a list)]
+  const stack: Array<[unknown, number, boolean]> = [[raw, 1, true]];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [node, level, isFilter] = top;
+    if (node === null || node === undefined) continue;
+    if (typeof node !== 'object') {
+      terms += 1;
+      if (terms > MAX_TERMS) break;
+      continue;
+    }
+    if (isFilter) depth = Math.max(depth, level);
+    if (depth > MAX_DEPTH) break;
+    for (const [key, value] of Object.entries(node)) {
+      const nested = isFilter && (key === 'and' || key === 'or' || key === 'not');
+      for (const child of Array.isArray(value) ? value : [value])
+        stack.push(nested ? [child, level + 1, true] : [child, level, false]);
+    }
+  }
+  return { depth, terms };
 }
 
 function compile(f: CustomerFilter): Filter {
@@ -65,8 +90,9 @@ function compile(f: CustomerFilter): Filter {
 
 /** Checks a client's filter (shape, sizes, depth) and compiles it to a store filter. */
 export function compileCustomerFilter(raw: CustomerFilter | null | undefined): Filter {
+  const { depth, terms } = measure(raw);
+  if (depth > MAX_DEPTH) throw new BadInputError(`filter: nested at most ${MAX_DEPTH} deep`, 'filter');
+  if (terms > MAX_TERMS) throw new BadInputError(`filter: at most ${MAX_TERMS} terms (values)`, 'filter');
   const filter = raw == null ? {} : parseInput(customerFilter, raw, 'filter');
-  if (depth(filter) > MAX_DEPTH)
-    throw new BadInputError(`filter: nested at most ${MAX_DEPTH} deep`, 'filter');
   return compile(filter);
 }

@@ -9,6 +9,12 @@ function escapeRegex(value: string): string {
 
 const MAX_LIST = 100;
 const MAX_DEPTH = 5;
+/**
+ * The most values (each comparison's value, each item of an `in` list) one filter may hold: the
+ * embedded store evaluates every one of them against every document, and a 90 KB filter of 4,800
+ * values froze it for 10-20 s.
+ */
+const MAX_TERMS = 500;
 const textValue = z.string().max(200, 'at most 200 characters');
 const literal = z.string().min(1, 'must not be empty').max(100, 'at most 100 characters');
 const list = <T extends z.ZodType>(item: T) => z.array(item).max(MAX_LIST, `at most ${MAX_LIST} values`);
@@ -86,4 +92,4 @@ export function allOf(conditions: Filter[]): Filter {
   return { $and: conditions };
 }
 
-export { MAX_DEPTH };
+export { MAX_DEPTH, MAX_TERMS };

@@ -1,3 +1,4 @@
+import { JOB_RETENTION_SECONDS } from '../config.js';
 import type { Backends } from '../datasources/ports/backends.js';
 import type { RateLimiter } from '../datasources/ports/rate-limiter.js';
 import type { Logger } from '../logger.js';
@@ -76,7 +77,17 @@ export function createServices(backends: Backends, logger: Logger): Services {
       backends.localEvents,
       backends.documents,
       customers,
-      { stepDelayMs: config.JOB_STEP_DELAY_MS },
+      {
+        stepDelayMs: config.JOB_STEP_DELAY_MS,
+        // Over the time finished jobs are kept, so it bounds what an account holds in the queue.
+        quota: backends.rateLimiter({
+          name: 'job-quota',
+          points: config.JOB_QUOTA_PER_ACCOUNT,
+          durationSeconds: JOB_RETENTION_SECONDS,
+          whenStoreDown: 'fail',
+        }),
+        outboxQuota: config.OUTBOX_QUOTA_PER_ACCOUNT,
+      },
       logger,
     ),
     presence: new PresenceService(backends.presence, config.PRESENCE_TTL_SECONDS, logger),
@@ -97,5 +108,6 @@ export async function ensureIndexes(services: Services): Promise<void> {
   await services.customers.ensureIndexes();
   await services.orders.ensureIndexes();
   await services.accounts.ensureIndexes();
+  await services.jobs.ensureIndexes();
   await services.accounts.ensureAdmin();
 }

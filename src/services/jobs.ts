@@ -10,7 +10,14 @@ import type {
   Workers,
 } from '../datasources/ports/jobs.js';
 import type { EventStream, PubSub } from '../datasources/ports/pubsub.js';
-import { BadInputError, NotFoundError, PermanentJobError } from '../errors.js';
+import type { RateLimiter } from '../datasources/ports/rate-limiter.js';
+import {
+  BadInputError,
+  ConflictError,
+  NotFoundError,
+  PermanentJobError,
+  RateLimitedError,
+} from '../errors.js';
 import { EventQueue } from '../event-queue.js';
 import type { Logger } from '../logger.js';
 import type { CustomerService } from './customers.js';
@@ -27,15 +34,28 @@ const PAYLOADS = {
 
 type JobType = keyof typeof PAYLOADS;
 
-/** What a send_email job carries: the payload and the message id chosen at enqueue, so a re-run stores it once. */
-const emailJob = PAYLOADS.send_email.extend({ messageId: z.string() });
+/**
+ * What a send_email job carries: the payload, the message id chosen at enqueue (so a re-run
+ * stores it once) and the account whose outbox quota it counts against (absent on older jobs).
+ */
+const emailJob = PAYLOADS.send_email.extend({ messageId: z.string(), accountId: z.string().optional() });
 
 export interface OutboxMessage extends StoredDoc {
   to: string;
   subject: string;
   body: string;
   jobId: string;
+  accountId?: string;
   storedAt: Date;
+}
+
+export interface JobServiceOptions {
+  /** Pause after each progress report (JOB_STEP_DELAY_MS). */
+  stepDelayMs: number;
+  /** One point per enqueued job, keyed by account (JOB_QUOTA_PER_ACCOUNT per 24 h). */
+  quota: RateLimiter;
+  /** Messages one account may hold in the outbox (OUTBOX_QUOTA_PER_ACCOUNT). */
+  outboxQuota: number;
 }
 
 export const OUTBOX = 'outbox';
@@ -62,16 +82,44 @@ export class JobService {
     private readonly changes: PubSub,
     private readonly documents: DocumentStore,
     private readonly customers: CustomerService,
-    private readonly options: { stepDelayMs: number },
+    private readonly options: JobServiceOptions,
     private readonly logger: Logger,
   ) {}
 
-  async enqueue(type: string, payload: unknown): Promise<JobRecord> {
+  /**
+   * Checks the payload, then the account's quotas (its outbox, then its jobs per 24 h), then
+   * queues the job. A refused payload spends no quota.
+   */
+  async enqueue(type: string, payload: unknown, accountId: string): Promise<JobRecord> {
     if (!isJobType(type)) {
       throw new BadInputError(`unknown job type; one of ${Object.keys(PAYLOADS).join(', ')}`, 'type');
     }
     const data = parseInput(PAYLOADS[type], payload ?? {}, 'payload');
-    return this.queue.enqueue(type, type === 'send_email' ? { ...data, messageId: newId() } : data);
+    if (type === 'send_email' && (await this.#outboxFull(accountId)))
+      throw new ConflictError(
+        `this account's outbox holds its quota of ${this.options.outboxQuota} messages`,
+      );
+    const spent = await this.options.quota.consume(accountId);
+    if (!spent.allowed) {
+      const retryAfter = Math.max(1, Math.ceil((spent.resetAt.getTime() - Date.now()) / 1000));
+      throw new RateLimitedError(`this account has enqueued its quota of ${spent.limit} jobs`, retryAfter);
+    }
+    return this.queue.enqueue(
+      type,
+      type === 'send_email' ? { ...data, messageId: newId(), accountId } : data,
+    );
+  }
+
+  /** The outbox's index on its accounts, so a quota check counts one account's messages only. */
+  async ensureIndexes(): Promise<void> {
+    await this.documents
+      .collection<OutboxMessage>(OUTBOX)
+      .ensureIndexes([{ name: 'outbox_account', keys: [['accountId', 1]] }]);
+  }
+
+  async #outboxFull(accountId: string): Promise<boolean> {
+    const held = await this.documents.collection<OutboxMessage>(OUTBOX).count({ accountId });
+    return held >= this.options.outboxQuota;
   }
 
   /** `null` for an id that names no job (or one expired after 24 h). */
@@ -191,17 +239,25 @@ export class JobService {
   async #sendEmail(job: RunningJob): Promise<unknown> {
     const message = emailJob.safeParse(job.payload);
     if (!message.success) throw new PermanentJobError('malformed send_email payload');
-    const { to, subject, body, messageId } = message.data;
+    const { to, subject, body, messageId, accountId } = message.data;
     // RFC 2606 reserves .invalid: such an address can never be delivered, so retrying is pointless.
     if (to.toLowerCase().endsWith('.invalid')) throw new PermanentJobError(`cannot deliver to ${to}`);
     await this.#step(job, 10);
-    await this.documents
-      .collection<OutboxMessage>(OUTBOX)
-      .findOneAndUpdate(
-        { _id: messageId },
-        { $set: { to, subject, body, jobId: job.id, storedAt: new Date() } },
-        { upsert: true },
-      );
+    const outbox = this.documents.collection<OutboxMessage>(OUTBOX);
+    // Jobs accepted together can overfill the outbox; a re-run of a stored message is not new.
+    if (
+      accountId !== undefined &&
+      (await outbox.findOne({ _id: messageId })) === null &&
+      (await this.#outboxFull(accountId))
+    )
+      throw new PermanentJobError(`the outbox holds its quota of ${this.options.outboxQuota} messages`);
+    await outbox.findOneAndUpdate(
+      { _id: messageId },
+      {
+        $set: { to, subject, body, jobId: job.id, storedAt: new Date(), ...(accountId ? { accountId } : {}) },
+      },
+      { upsert: true },
+    );
     await this.#step(job, 100);
     this.logger.info({ jobId: job.id, messageId }, 'email stored in the outbox');
     return { messageId };

@@ -57,9 +57,14 @@ function decodeCursor(sort: Sort, cursor: string): unknown[] {
   const result = cursorShape.safeParse(parsed);
   if (!result.success || result.data.s !== signature(sort) || result.data.v.length !== sort.length)
     throw invalid();
+  // NaN, Infinity and invalid dates are never sort values the server wrote; FerretDB dropped
+  // other clients' connections on a NaN in a query, so they stop here.
   for (const value of result.data.v) {
     const ok =
-      value === null || typeof value === 'string' || typeof value === 'number' || value instanceof Date;
+      value === null ||
+      typeof value === 'string' ||
+      (typeof value === 'number' && Number.isFinite(value)) ||
+      (value instanceof Date && Number.isFinite(value.getTime()));
     if (!ok) throw invalid();
   }
   return result.data.v;

@@ -10,26 +10,10 @@ import { stateSections } from '../../src/backup/sections.js';
 import type { StoredDoc } from '../../src/datasources/ports/documents.js';
 import { loadDemoData } from '../../src/seed/load-demo.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
+import { contents, sourceOf } from '../helpers/backup.js';
 import { uniqueName } from '../helpers/names.js';
 
 const run = promisify(execFile);
-
-/** Everything a backup must carry, read back in a comparable form. */
-async function contents(t: TestApp) {
-  const documents: Record<string, StoredDoc[]> = {};
-  for (const name of await t.backends.documents.collectionNames()) {
-    const docs: StoredDoc[] = [];
-    for await (const doc of t.backends.documents.collection<StoredDoc>(name).scan()) docs.push(doc);
-    if (docs.length > 0) documents[name] = docs;
-  }
-  const state: Record<string, unknown[]> = {};
-  for (const section of stateSections(t.backends)) {
-    const records: unknown[] = [];
-    for await (const record of section.dump()) records.push(record);
-    state[section.name] = records.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
-  }
-  return { documents, state };
-}
 
 describe('backup and restore', () => {
   const dirs: string[] = [];
@@ -47,11 +31,6 @@ describe('backup and restore', () => {
   afterAll(async () => {
     for (const t of apps) await t.close();
     for (const dir of dirs) rmSync(join(dir, '..'), { recursive: true, force: true });
-  });
-
-  const sourceOf = (t: TestApp) => ({
-    documents: t.backends.documents.kind,
-    redis: t.backends.family === 'redis',
   });
 
   it('round-trips embedded -> MongoDB + Redis -> embedded with the same documents and state', async () => {

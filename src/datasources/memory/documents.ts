@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { EJSON } from 'bson';
 import type { DocumentCollection, DocumentStore, StoredDoc, StoreStats } from '../ports/documents.js';
 import { MemoryCollection } from './collection.js';
-import { Journal, type JournalEntry } from './journal.js';
+import { Journal, type JournalEntry, type JournalOptions } from './journal.js';
 
 function processAlive(pid: number): boolean {
   try {
@@ -25,13 +25,22 @@ export class MemoryDocumentStore implements DocumentStore {
   private journal: Journal | null = null;
   private lockPath: string | null = null;
 
-  static open(dataDir: string | null): MemoryDocumentStore {
-    const store = new MemoryDocumentStore();
-    if (dataDir !== null) store.attach(dataDir);
+  private constructor(private readonly maxTimeMs: number) {}
+
+  /**
+   * `maxTimeMS`: each read's time budget, QUERY_TIMEOUT_MS (default 5000, its default);
+   * `journal`: when to compact and how to read (tests).
+   */
+  static async open(
+    dataDir: string | null,
+    options: { maxTimeMS?: number; journal?: JournalOptions } = {},
+  ): Promise<MemoryDocumentStore> {
+    const store = new MemoryDocumentStore(options.maxTimeMS ?? 5000);
+    if (dataDir !== null) await store.attach(dataDir, options.journal ?? {});
     return store;
   }
 
-  private attach(dir: string): void {
+  private async attach(dir: string, options: JournalOptions): Promise<void> {
     const lockPath = join(dir, 'LOCK');
     if (existsSync(lockPath)) {
       const pid = Number(readFileSync(lockPath, 'utf8'));
@@ -39,10 +48,14 @@ export class MemoryDocumentStore implements DocumentStore {
         throw new Error(`DATA_DIR ${dir} is in use by process ${pid}`);
       }
     }
-    this.journal = Journal.open(
+    const collections = this.collections;
+    this.journal = await Journal.open(
       dir,
       (entry) => this.get(entry.c).apply(entry),
-      () => Object.fromEntries([...this.collections].map(([name, c]) => [name, [...c.docs.values()]])),
+      function* () {
+        for (const [name, c] of collections) for (const doc of c.docs.values()) yield [name, doc] as const;
+      },
+      options,
     );
     writeFileSync(lockPath, String(process.pid));
     this.lockPath = lockPath;
@@ -51,7 +64,11 @@ export class MemoryDocumentStore implements DocumentStore {
   private get(name: string): MemoryCollection<StoredDoc> {
     let collection = this.collections.get(name);
     if (collection === undefined) {
-      collection = new MemoryCollection(name, (entry: JournalEntry) => this.journal?.append(entry));
+      collection = new MemoryCollection(
+        name,
+        (entry: JournalEntry) => this.journal?.append(entry),
+        this.maxTimeMs,
+      );
       this.collections.set(name, collection);
     }
     return collection;

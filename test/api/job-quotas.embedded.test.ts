@@ -1,0 +1,3 @@
+import { jobQuotasSuite } from './job-quotas.suite.js';
+
+jobQuotasSuite('embedded');
