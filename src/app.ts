@@ -3,7 +3,10 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { type Context, createContext } from './context.js';
 import type { Logger } from './logger.js';
 import { createMaskError } from './mask-error.js';
+import { CallerSlots } from './plugins/caller-slots.js';
+import { isEndpointPath } from './plugins/refusal.js';
 import { useAuthentication } from './plugins/use-authentication.js';
+import { useExactPaths } from './plugins/use-exact-paths.js';
 import { useFreshEventContext } from './plugins/use-fresh-event-context.js';
 import { hardeningPlugins, MAX_BODY_BYTES } from './plugins/use-hardening.js';
 import { useInputBounds } from './plugins/use-input-bounds.js';
@@ -13,6 +16,7 @@ import { usePresence } from './plugins/use-presence.js';
 import { useRateLimit } from './plugins/use-rate-limit.js';
 import { type ReadinessChecks, useReadiness } from './plugins/use-readiness.js';
 import { useRequestLog } from './plugins/use-request-log.js';
+import { useStreamLimit } from './plugins/use-stream-limit.js';
 import { schema } from './schema/index.js';
 import type { Services } from './services/index.js';
 
@@ -33,23 +37,30 @@ export interface AppDeps {
   metrics?: MetricSources;
   /** Rate-limit anonymous callers by the last `X-Forwarded-For` entry; default false (the socket). */
   trustProxy?: boolean;
+  /**
+   * What each caller holds open (SSE streams here, WebSocket connections in websocket.ts);
+   * default: 20 per caller, for this app alone.
+   */
+  connectionSlots?: CallerSlots;
 }
+
+const ENDPOINT = '/graphql';
 
 export type App = YogaServerInstance<Record<string, never>, Context>;
 
 /** The HTTP app over already-built services. It does no I/O of its own, so tests call `app.fetch`. */
 export function createApp(deps: AppDeps): App {
+  const graphiql = { title: 'docgate', defaultQuery: DEFAULT_QUERY, subscriptionsProtocol: 'WS' } as const;
   return createYoga<Record<string, never>, Context>({
     schema,
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint: ENDPOINT,
     healthCheckEndpoint: '/health',
     landingPage: false,
     // Rendered with its assets inlined: no CDN, so GraphiQL works offline and under a strict CSP.
     renderGraphiQL,
-    graphiql: deps.graphiql
-      ? // Subscriptions over graphql-ws: an EventSource cannot send the CSRF-prevention header.
-        { title: 'docgate', defaultQuery: DEFAULT_QUERY, subscriptionsProtocol: 'WS' }
-      : false,
+    // Subscriptions over graphql-ws: an EventSource cannot send the CSRF-prevention header. Only on
+    // the endpoint itself: Yoga's GraphiQL plugin runs before ours and matches any URL ending in it.
+    graphiql: deps.graphiql ? (request) => isEndpointPath(new URL(request.url), ENDPOINT) && graphiql : false,
     maskedErrors: { maskError: createMaskError(deps.logger) },
     batching: false,
     // Counted as the body is read, so a chunked body without a length is bounded too (413).
@@ -60,11 +71,12 @@ export function createApp(deps: AppDeps): App {
         : false,
     plugins: [
       useRequestLog(deps.logger),
+      useExactPaths([ENDPOINT, `${ENDPOINT}/`, '/health', '/ready', '/metrics']),
       useReadiness(deps.readiness ?? {}, deps.draining ?? (() => false)),
       ...metricsPlugins(deps.metrics ?? {}),
       // Before the others on /graphql: every request is counted, then authenticated, even refused ones.
-      useRateLimit({ services: deps.services, endpoint: '/graphql', trustProxy: deps.trustProxy ?? false }),
-      useAuthentication({ services: deps.services, endpoint: '/graphql' }),
+      useRateLimit({ services: deps.services, endpoint: ENDPOINT, trustProxy: deps.trustProxy ?? false }),
+      useAuthentication({ services: deps.services, endpoint: ENDPOINT }),
       ...hardeningPlugins({ introspection: deps.introspection ?? true }),
       // Before variables are coerced: graphql-js recurses once per level of nesting.
       useInputBounds(),
@@ -74,6 +86,8 @@ export function createApp(deps: AppDeps): App {
       useFreshEventContext(),
       // A signed-in subscriber is online while its stream is open.
       usePresence(),
+      // An SSE stream holds one of its caller's connection slots while open.
+      useStreamLimit(deps.connectionSlots ?? new CallerSlots(20)),
     ],
     logging: {
       debug: (...args) => deps.logger.debug({ args }, 'yoga'),

@@ -62,6 +62,13 @@ const schema = z
       .enum(['true', 'false'])
       .default('false')
       .transform((v) => v === 'true'),
+    /** Operations (subscriptions included) open at once on one WebSocket connection. Default 100. */
+    WS_MAX_SUBSCRIPTIONS: positiveInt(100),
+    /**
+     * WebSocket connections and SSE streams one caller (the account, else the client address) may
+     * hold open at once on one instance. Default 20.
+     */
+    MAX_CONNECTIONS_PER_CALLER: positiveInt(20),
     /** Server-side time limit on every MongoDB query (maxTimeMS). Default 5000. */
     QUERY_TIMEOUT_MS: positiveInt(5000),
     /** Run job workers inside the gateway. Default true; the embedded default always does. */

@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { type Backends, createBackends } from './datasources/index.js';
 import type { StoredDoc } from './datasources/ports/documents.js';
 import type { Logger } from './logger.js';
+import { CallerSlots } from './plugins/caller-slots.js';
 import { refusalBody } from './plugins/refusal.js';
 import { loadDemoData } from './seed/load-demo.js';
 import { closeServices, createServices, ensureIndexes, type Services } from './services/index.js';
@@ -63,6 +64,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     await seedFirstStart(backends, services, logger);
 
   const production = config.NODE_ENV === 'production';
+  // WebSocket connections and SSE streams draw on the same slots per caller.
+  const connectionSlots = new CallerSlots(config.MAX_CONNECTIONS_PER_CALLER);
   const app = createApp({
     services,
     logger,
@@ -82,6 +85,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       },
     },
     trustProxy: config.TRUST_PROXY,
+    connectionSlots,
   });
   let closing = false;
   const server: Server = createServer((req, res) => {
@@ -96,7 +100,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     }
     void app(req, res);
   });
-  const websocket = attachWebSocket(server, app, services, logger, config.CORS_ORIGINS);
+  const websocket = attachWebSocket(server, app, services, logger, {
+    allowedOrigins: config.CORS_ORIGINS,
+    trustProxy: config.TRUST_PROXY,
+    maxSubscriptions: config.WS_MAX_SUBSCRIPTIONS,
+    connectionSlots,
+  });
   // The embedded default always runs its workers here; on Redis, WORKERS_IN_PROCESS decides.
   if (backends.jobs.kind === 'in-process' || config.WORKERS_IN_PROCESS)
     services.jobs.work(config.WORKER_CONCURRENCY);

@@ -1,18 +1,26 @@
 import type { IncomingMessage, Server } from 'node:http';
-import { type ExecutionArgs, GraphQLError } from 'graphql';
+import { type ExecutionArgs, GraphQLError, getOperationAST } from 'graphql';
 import { CloseCode, type OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import type { App } from './app.js';
-import type { Caller } from './context.js';
 import { AppError, UnauthenticatedError } from './errors.js';
 import type { Logger } from './logger.js';
+import { admit, authenticate, callerKey, clientAddress } from './plugins/admission.js';
+import type { CallerSlots } from './plugins/caller-slots.js';
+import { operationRefusal } from './plugins/refusal.js';
 import { MAX_BODY_BYTES } from './plugins/use-hardening.js';
 import type { Services } from './services/index.js';
+import { OperationLog } from './websocket-log.js';
 
-/** What a connection keeps between its messages. */
+/** What a connection keeps between its messages (set once it is accepted). */
 interface ConnectionState extends Record<PropertyKey, unknown> {
-  caller: Caller | null;
+  /** The credential it was opened with, checked again for each operation. */
+  authorization: string | null;
+  address: string;
+  /** Gives back its caller's connection slot. */
+  release: () => void;
+  log: OperationLog;
 }
 
 /** Yoga's enveloped executors, passed to graphql-ws as the operation's root value (Yoga's recipe). */
@@ -48,6 +56,39 @@ export function originAllowed(
   }
 }
 
+/**
+ * The credential of a connection payload: exactly `{ authorization: "<string>" }`, or no such key
+ * (anonymous). Any other shape (a number, an object, `Authorization`) is refused, never anonymous.
+ */
+export function credentialOf(params: Readonly<Record<string, unknown>> | undefined): string | null {
+  if (params === undefined || params === null) return null;
+  const keys = Object.keys(params).filter((key) => key.toLowerCase() === 'authorization');
+  if (keys.length === 0) return null;
+  const value = params.authorization;
+  if (keys.length > 1 || keys[0] !== 'authorization' || typeof value !== 'string')
+    throw new UnauthenticatedError('the connection payload must be { "authorization": "Bearer <token>" }');
+  return value;
+}
+
+function forwardedFor(request: IncomingMessage): string | null {
+  const value = request.headers['x-forwarded-for'];
+  return Array.isArray(value) ? value.join(',') : (value ?? null);
+}
+
+/** graphql-ws' close code for "too many", used for a caller past MAX_CONNECTIONS_PER_CALLER. */
+export const TOO_MANY_CONNECTIONS = CloseCode.TooManyInitialisationRequests;
+
+export interface WebSocketOptions {
+  /** Origins allowed besides the server's own (CORS_ORIGINS). */
+  allowedOrigins?: readonly string[];
+  /** Count anonymous callers by the last `X-Forwarded-For` entry of the upgrade request. */
+  trustProxy?: boolean;
+  /** Operations open at once on one connection (WS_MAX_SUBSCRIPTIONS). */
+  maxSubscriptions: number;
+  /** Connections per caller, shared with the app's SSE streams (MAX_CONNECTIONS_PER_CALLER). */
+  connectionSlots: CallerSlots;
+}
+
 export interface WebSocketEndpoint {
   /** Open connections. */
   readonly connections: number;
@@ -59,15 +100,18 @@ export interface WebSocketEndpoint {
  * GraphQL over WebSocket (`graphql-transport-ws`) on `/graphql` of the HTTP server, through the
  * same Yoga app (Yoga's documented graphql-ws integration), so plugins, masking and limits apply.
  * The caller comes from the connection payload's `authorization`; an unknown, expired or
- * malformed token closes the connection with 4401 Unauthorized before it is acknowledged.
+ * malformed token closes the connection with 4401 Unauthorized before it is acknowledged. Every
+ * operation is then admitted as an HTTP request is (`admit`: its session checked again, a point
+ * of its caller's budget spent), and each ends with a request log line.
  */
 export function attachWebSocket(
   server: Server,
   app: App,
   services: Services,
   logger: Logger,
-  allowedOrigins: readonly string[] = [],
+  options: WebSocketOptions,
 ): WebSocketEndpoint {
+  const allowedOrigins = options.allowedOrigins ?? [];
   const wss = new WebSocketServer({
     server,
     path: '/graphql',
@@ -84,12 +128,24 @@ export function attachWebSocket(
       execute: (args) => envelopedRoot(args).execute(args),
       subscribe: (args) => envelopedRoot(args).subscribe(args),
       onConnect: async (ctx) => {
-        const authorization = ctx.connectionParams?.authorization;
         try {
-          const caller = await services.accounts.authenticate(
-            typeof authorization === 'string' ? authorization : null,
+          const authorization = credentialOf(ctx.connectionParams);
+          const { caller, refused } = await authenticate(services, authorization);
+          if (refused !== null) throw refused;
+          // Gone while it was authenticated: onClose has run already, so take no slot it would keep.
+          if (ctx.extra.socket.readyState !== WebSocket.OPEN) return false;
+          const { request } = ctx.extra;
+          const address = clientAddress(
+            forwardedFor(request),
+            request.socket.remoteAddress,
+            options.trustProxy ?? false,
           );
-          ctx.extra.caller = caller;
+          const release = options.connectionSlots.take(callerKey(caller, address));
+          if (release === null) {
+            ctx.extra.socket.close(TOO_MANY_CONNECTIONS, 'Too many connections');
+            return false;
+          }
+          Object.assign(ctx.extra, { authorization, address, release, log: new OperationLog(logger) });
           return true;
         } catch (error) {
           if (error instanceof UnauthenticatedError)
@@ -99,7 +155,26 @@ export function attachWebSocket(
           return false;
         }
       },
-      onSubscribe: async (ctx, _id, params) => {
+      onClose: (ctx) => ctx.extra.release?.(),
+      onSubscribe: async (ctx, id, params) => {
+        ctx.extra.log?.started(id, params.operationName);
+        // Every operation is admitted as an HTTP request is: its session checked, a point spent.
+        const admission = await admit(
+          services,
+          await authenticate(services, ctx.extra.authorization ?? null),
+          ctx.extra.address ?? 'unknown',
+        );
+        if (admission.refusal !== null) return [operationRefusal(admission.refusal)];
+        // graphql-ws lists this operation among the open ones already.
+        if (Object.keys(ctx.subscriptions).length > options.maxSubscriptions) {
+          return [
+            operationRefusal({
+              message: `too many operations open on this connection: at most ${options.maxSubscriptions}`,
+              code: 'RATE_LIMITED',
+              details: { retryAfter: 1, limit: options.maxSubscriptions },
+            }),
+          ];
+        }
         const enveloped = app.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
@@ -107,14 +182,21 @@ export function attachWebSocket(
           params,
         });
         let document: ReturnType<typeof enveloped.parse>;
+        let errors: readonly GraphQLError[];
         try {
           document = enveloped.parse(params.query);
+          ctx.extra.log?.named(id, getOperationAST(document, params.operationName)?.name?.value);
+          errors = enveloped.validate(enveloped.schema, document);
         } catch (error) {
+          // A query limit (GraphQL Armor) refuses by throwing: an error for this operation alone.
           return [error instanceof GraphQLError ? error : new GraphQLError('could not parse the operation')];
         }
-        const errors = enveloped.validate(enveloped.schema, document);
-        if (errors.length > 0) return errors;
-        const contextValue = { ...(await enveloped.contextFactory()), caller: ctx.extra.caller ?? null };
+        if (errors.length > 0) return [...errors];
+        const contextValue = {
+          ...(await enveloped.contextFactory()),
+          caller: admission.caller,
+          rateLimit: admission.decision,
+        };
         const root: EnvelopedRoot = { execute: enveloped.execute, subscribe: enveloped.subscribe };
         return {
           schema: enveloped.schema,
@@ -125,6 +207,12 @@ export function attachWebSocket(
           rootValue: root,
         };
       },
+      onNext: (ctx, id, _payload, _args, result) => ctx.extra.log?.errors(id, result.errors),
+      onError: (ctx, id, _payload, errors) => {
+        ctx.extra.log?.errors(id, errors);
+        ctx.extra.log?.ended(id);
+      },
+      onComplete: (ctx, id) => ctx.extra.log?.ended(id),
     },
     wss,
   );

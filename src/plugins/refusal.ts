@@ -1,3 +1,5 @@
+import { GraphQLError } from 'graphql';
+
 /** What a refusal says: a message and a contract code, with the code's extra fields. */
 export interface RefusalReason {
   message: string;
@@ -24,6 +26,19 @@ export function refusal(
 
 /** Yoga serves its endpoint with and without a trailing slash; preflights are CORS' business. */
 export function isEndpointRequest(request: Request, url: URL, endpoint: string): boolean {
-  const onEndpoint = url.pathname === endpoint || url.pathname === `${endpoint}/`;
-  return onEndpoint && request.method !== 'OPTIONS';
+  return isEndpointPath(url, endpoint) && request.method !== 'OPTIONS';
+}
+
+/** A refusal as the error of one operation (over WebSocket, or a stream refused after parsing). */
+export function operationRefusal(reason: RefusalReason): GraphQLError {
+  return new GraphQLError(reason.message, { extensions: { code: reason.code, ...reason.details } });
+}
+
+/**
+ * True for exactly the endpoint's paths. Yoga's own matching is looser (any URL that ends in it:
+ * `//graphql`, `/a/graphql`, `/?x=/graphql`), and those paths would skip every check keyed on the
+ * path.
+ */
+export function isEndpointPath(url: URL, endpoint: string): boolean {
+  return url.pathname === endpoint || url.pathname === `${endpoint}/`;
 }

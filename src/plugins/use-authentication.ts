@@ -1,15 +1,8 @@
 import type { Plugin } from 'graphql-yoga';
-import { type Caller, rememberRequestCaller } from '../context.js';
-import { AppError } from '../errors.js';
+import { rememberRequestCaller } from '../context.js';
 import type { Services } from '../services/index.js';
+import { type Authentication, authenticate } from './admission.js';
 import { isEndpointRequest, refusal } from './refusal.js';
-
-/** Who sent a request: the caller, or why its credential was refused. */
-export interface Authentication {
-  caller: Caller | null;
-  /** UNAUTHENTICATED for a bad token, SERVICE_UNAVAILABLE when sessions are unreachable. */
-  refused: AppError | null;
-}
 
 const authentications = new WeakMap<Request, Promise<Authentication>>();
 
@@ -20,13 +13,7 @@ const authentications = new WeakMap<Request, Promise<Authentication>>();
 export function authenticateRequest(services: Services, request: Request): Promise<Authentication> {
   let found = authentications.get(request);
   if (found === undefined) {
-    found = services.accounts.authenticate(request.headers.get('authorization')).then(
-      (caller): Authentication => ({ caller, refused: null }),
-      (error: unknown): Authentication => {
-        if (!(error instanceof AppError)) throw error;
-        return { caller: null, refused: error };
-      },
-    );
+    found = authenticate(services, request.headers.get('authorization'));
     authentications.set(request, found);
   }
   return found;

@@ -1,6 +1,6 @@
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 /**
@@ -37,6 +37,16 @@ export function hardeningPlugins(options: HardeningOptions): Plugin[] {
     blockFieldSuggestion: { enabled: true },
   });
   const plugins: Plugin[] = [...(armor.protect().plugins as Plugin[]), useCSRFPrevention()];
-  if (!options.introspection) plugins.push(useDisableIntrospection());
+  if (!options.introspection) plugins.push(refuseIntrospection);
   return plugins;
 }
+
+/**
+ * graphql-js' own rule on every validation. Not Yoga's useDisableIntrospection: it marks the HTTP
+ * request when it is parsed, so an operation over WebSocket (which has no such request) passed.
+ */
+const refuseIntrospection: Plugin = {
+  onValidate({ addValidationRule }) {
+    addValidationRule(NoSchemaIntrospectionCustomRule);
+  },
+};

@@ -1,8 +1,8 @@
 import type { Plugin } from 'graphql-yoga';
 import { rememberRequestRateLimit } from '../context.js';
 import type { RateLimitDecision } from '../datasources/ports/rate-limiter.js';
-import { RateLimitedError } from '../errors.js';
 import type { Services } from '../services/index.js';
+import { admit, clientAddress, secondsUntil } from './admission.js';
 import { isEndpointRequest, refusal } from './refusal.js';
 import { authenticateRequest } from './use-authentication.js';
 
@@ -13,8 +13,6 @@ export interface RateLimitOptions {
   /** Take the client address from the last `X-Forwarded-For` entry (behind a trusted proxy). */
   trustProxy: boolean;
 }
-
-const secondsUntil = (at: Date) => Math.max(0, Math.ceil((at.getTime() - Date.now()) / 1000));
 
 function setRateLimitHeaders(headers: Headers, decision: RateLimitDecision): void {
   headers.set('RateLimit-Limit', String(decision.limit));
@@ -31,17 +29,16 @@ function socketAddress(serverContext: unknown): string | null {
   return typeof socket.remoteAddress === 'string' ? socket.remoteAddress : null;
 }
 
-function clientAddress(request: Request, serverContext: unknown, trustProxy: boolean): string {
-  const forwarded = trustProxy
-    ? request.headers.get('x-forwarded-for')?.split(',').at(-1)?.trim()
-    : undefined;
-  return forwarded || socketAddress(serverContext) || 'unknown';
+const requestKeys = new WeakMap<object, string>();
+
+/** Whose budget an HTTP request spent (`account:<id>` or `address:<ip>`), once useRateLimit saw it. */
+export function rateLimitKeyOf(request: object): string | undefined {
+  return requestKeys.get(request);
 }
 
 /**
- * Spends one point of every request to the endpoint before anything else runs, refused ones
- * included: the caller's (the account when signed in), else the client address's, so a bad token
- * is counted against its address. Over the limit: HTTP 429 with `Retry-After` and a RATE_LIMITED
+ * Admits every request to the endpoint (`admit`, shared with the WebSocket) before anything else
+ * runs, refused ones included. Over the limit: HTTP 429 with `Retry-After` and a RATE_LIMITED
  * error. Every response of the endpoint carries `RateLimit-Limit`, `-Remaining` and `-Reset`
  * (seconds). Goes before useAuthentication, whose refusal comes second.
  */
@@ -50,20 +47,23 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
   return {
     async onRequest({ request, url, serverContext, endResponse }) {
       if (!isEndpointRequest(request, url, options.endpoint)) return;
-      const { caller } = await authenticateRequest(options.services, request);
-      const key =
-        caller === null
-          ? `address:${clientAddress(request, serverContext, options.trustProxy)}`
-          : `account:${caller.accountId}`;
-      const decision = await options.services.requestLimiter.consume(key);
-      decisions.set(request, decision);
-      rememberRequestRateLimit(request, decision);
-      if (!decision.allowed) {
-        const retryAfter = Math.max(1, secondsUntil(decision.resetAt));
+      const address = clientAddress(
+        request.headers.get('x-forwarded-for'),
+        socketAddress(serverContext),
+        options.trustProxy,
+      );
+      const admission = await admit(
+        options.services,
+        await authenticateRequest(options.services, request),
+        address,
+      );
+      decisions.set(request, admission.decision);
+      requestKeys.set(request, admission.key);
+      rememberRequestRateLimit(request, admission.decision);
+      // A bad credential within the limit is useAuthentication's to refuse (401/503).
+      if (!admission.decision.allowed && admission.refusal !== null) {
         endResponse(
-          refusal(429, new RateLimitedError('too many requests, slow down', retryAfter), {
-            'Retry-After': String(retryAfter),
-          }),
+          refusal(429, admission.refusal, { 'Retry-After': String(admission.refusal.details.retryAfter) }),
         );
       }
     },

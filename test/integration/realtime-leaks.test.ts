@@ -94,7 +94,11 @@ for (const [backend, env] of [
     });
 
     it('releases everything when clients leave in the middle of their streams, over WebSocket and SSE', async () => {
-      const server = await deferredInstance(defer, env());
+      // One caller holds 10 sockets of 120 operations and 50 SSE streams: past the default limits.
+      const server = await deferredInstance(
+        defer,
+        env({ MAX_CONNECTIONS_PER_CALLER: '100', WS_MAX_SUBSCRIPTIONS: '200' }),
+      );
       const user = await signIn(server);
       const streams: Array<AsyncIterableIterator<unknown>> = [];
       const clients = Array.from({ length: 10 }, () => wsClient(server, user));

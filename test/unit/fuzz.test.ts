@@ -1,10 +1,16 @@
 import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { type OperationDefinitionNode, parse, print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVED_SECTIONS } from '../../codegen.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { type RunningServer, startServer } from '../../src/server.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
+import { eventually, signIn } from '../helpers/realtime.js';
+import { codesOf, keptClient, wsRun } from '../helpers/ws-operations.js';
 
 const CONTRACT_CODES = new Set([
   'BAD_USER_INPUT',
@@ -19,14 +25,17 @@ const CONTRACT_CODES = new Set([
 const contractDir = fileURLToPath(new URL('../api/contract/', import.meta.url));
 
 /** Every served contract operation, each with the fragments it needs, as a standalone document. */
-function servedOperations(): Array<{ name: string; query: string; variables: string[] }> {
+function servedOperations(
+  withSubscriptions = false,
+): Array<{ name: string; query: string; variables: string[]; subscription: boolean }> {
   const document = parse(
     SERVED_SECTIONS.map((s) => readFileSync(`${contractDir}${s}.graphql`, 'utf8')).join('\n'),
   );
   const fragments = document.definitions.filter((d) => d.kind === 'FragmentDefinition').map((d) => print(d));
   return document.definitions
     .filter(
-      (d): d is OperationDefinitionNode => d.kind === 'OperationDefinition' && d.operation !== 'subscription',
+      (d): d is OperationDefinitionNode =>
+        d.kind === 'OperationDefinition' && (withSubscriptions || d.operation !== 'subscription'),
     )
     .map((op) => {
       const body = print(op);
@@ -35,6 +44,7 @@ function servedOperations(): Array<{ name: string; query: string; variables: str
         name: op.name?.value ?? 'anonymous',
         query: [body, ...used].join('\n'),
         variables: (op.variableDefinitions ?? []).map((v) => v.variable.name.value),
+        subscription: op.operation === 'subscription',
       };
     });
 }
@@ -153,6 +163,139 @@ describe('fuzzing the contract operations', () => {
         },
       ),
       { numRuns: 1000 },
+    );
+  });
+});
+
+/**
+ * POSTs `{ __typename }` on a connection of its own (no keep-alive pool): a socket pooled by an
+ * earlier test was seen reset on reuse (see the report of issue 10), which is not what this checks.
+ */
+function postOnNewConnection(url: string, authorization: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify({ query: '{ __typename }' });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent: false,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          authorization,
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('fuzzing every transport: each operation is admitted and spends one point', () => {
+  let server: RunningServer;
+  let admin: string;
+  let budget: () => Promise<number>;
+  beforeAll(async () => {
+    server = await startServer(
+      loadConfig({
+        PORT: '0',
+        NODE_ENV: 'test',
+        DATA_DIR: ':memory:',
+        SEED_DEMO_DATA: 'false',
+        RATE_LIMIT_POINTS: '1000000',
+        // One window for the whole run, so the budget only ever goes down.
+        RATE_LIMIT_WINDOW_SECONDS: '86400',
+      }),
+      createLogger('silent'),
+    );
+    admin = await signIn(server, 'ADMIN');
+    const caller = await server.services.accounts.authenticate(admin);
+    if (caller === null) throw new Error('not signed in');
+    budget = async () => (await server.services.requestLimiter.peek(`account:${caller.accountId}`)).remaining;
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const noInternalError = (codes: unknown[]) => {
+    expect(codes).not.toContain('INTERNAL_SERVER_ERROR');
+    for (const code of codes)
+      if (typeof code === 'string' && !code.startsWith('GRAPHQL_')) expect(CONTRACT_CODES).toContain(code);
+  };
+
+  it('answers random operations over HTTP and WebSocket with no internal error, one point each', async () => {
+    const operations = servedOperations(true).filter((op) => op.name !== 'Logout');
+    expect(operations.some((op) => op.subscription)).toBe(true);
+    const ws = keptClient(server, admin);
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom('http', 'ws'),
+          fc.constantFrom(...operations),
+          fc.array(hostile, { minLength: 4, maxLength: 4 }),
+          async (transport, op, values) => {
+            const variables = Object.fromEntries(op.variables.map((v, i) => [v, values[i % values.length]]));
+            const before = await budget();
+            if (transport === 'http') {
+              // Aborted rather than its body cancelled, so the stream's socket is not reused.
+              const abort = new AbortController();
+              const timer = setTimeout(() => abort.abort(), 10_000);
+              const response = await fetch(server.url, {
+                method: 'POST',
+                headers: {
+                  'content-type': 'application/json',
+                  accept: op.subscription ? 'text/event-stream' : 'application/graphql-response+json',
+                  authorization: admin,
+                },
+                body: JSON.stringify({ query: op.query, variables }),
+                signal: abort.signal,
+              });
+              expect(response.status).toBeLessThan(500);
+              if (!op.subscription) noInternalError(codesOf(await response.json()));
+              abort.abort();
+              clearTimeout(timer);
+            } else if (op.subscription) {
+              // A stream that started runs until it is completed; its admission shows in the budget.
+              const codes: unknown[] = [];
+              const end = ws.subscribe(
+                { query: op.query, variables },
+                { next: (r) => codes.push(...codesOf(r)), error: () => undefined, complete: () => undefined },
+              );
+              await eventually(async () => (await budget()) < before, 10_000, 'the point spent');
+              end();
+              noInternalError(codes);
+            } else {
+              noInternalError(codesOf(await wsRun(ws, op.query, variables)));
+            }
+            expect(await budget()).toBe(before - 1);
+          },
+        ),
+        { numRuns: 400 },
+      );
+    } finally {
+      await ws.dispose();
+    }
+  });
+
+  it('serves no path but /graphql: any other URL ending in graphql is 404 and spends nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.webPath(),
+        fc.constantFrom('/graphql', '//graphql', '/graphql/', '?a=/graphql'),
+        async (path, tail) => {
+          const before = await budget();
+          const url = `http://127.0.0.1:${server.port}${path}${tail}`;
+          const status = await postOnNewConnection(url, admin);
+          const served = new URL(url).pathname.replace(/\/$/, '') === '/graphql';
+          expect(status).toBe(served ? 200 : 404);
+          expect(await budget()).toBe(served ? before - 1 : before);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });
