@@ -4,7 +4,7 @@
 // new top-level file or folder is placed here, in a layer, rather than escaping the rules.
 
 /** main/server/app/worker/cli/seed and the WebSocket wiring: they build the rest and may import it all. */
-const ROOTS = '^src/((main|server|app|worker|cli|seed|websocket)[.]ts$|seed/)';
+const ROOTS = '^src/((main|server|app|worker|cli|seed|websocket|websocket-log)[.]ts$|seed/)';
 /** The GraphQL layer: Yoga/envelop plugins, the Pothos schema, the request context and its loaders. */
 const API = '^src/(plugins/|schema/|(context|loaders|mask-error)[.]ts$|context/|loaders/)';
 /** Domain rules; backup/restore works on the ports as a service does. */
