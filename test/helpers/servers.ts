@@ -47,7 +47,7 @@ export interface RedisServer {
 // ---------------------------------------------------------------------------------------------------------
 // Process management
 
-interface ManagedProcess {
+export interface ManagedProcess {
   readonly name: string;
   readonly child: ChildProcess;
   /** Resolves when the process has exited (or failed to spawn); never rejects. */
@@ -69,9 +69,15 @@ function installExitHook(): void {
   });
 }
 
-function spawnServer(name: string, command: string, args: readonly string[], cwd: string): ManagedProcess {
+export function spawnServer(
+  name: string,
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  user: { uid?: number; gid?: number } = {},
+): ManagedProcess {
   installExitHook();
-  const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], ...user });
   let buffered = '';
   let spawnError: Error | undefined;
   let done = false;
@@ -109,7 +115,7 @@ function spawnServer(name: string, command: string, args: readonly string[], cwd
   };
 }
 
-async function terminate(proc: ManagedProcess): Promise<void> {
+export async function terminate(proc: ManagedProcess): Promise<void> {
   if (proc.hasExited()) return;
   proc.child.kill('SIGTERM');
   let timer: NodeJS.Timeout | undefined;
@@ -126,7 +132,7 @@ async function terminate(proc: ManagedProcess): Promise<void> {
   }
 }
 
-class StartupError extends Error {
+export class StartupError extends Error {
   constructor(
     message: string,
     readonly addressInUse: boolean,
@@ -137,7 +143,7 @@ class StartupError extends Error {
 }
 
 /** Polls `probe` until it succeeds; fails early if the process exits. */
-async function waitUntilReady(proc: ManagedProcess, probe: () => Promise<void>): Promise<void> {
+export async function waitUntilReady(proc: ManagedProcess, probe: () => Promise<void>): Promise<void> {
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   let lastError: unknown;
   for (;;) {
@@ -235,7 +241,7 @@ export function pingRedis(port: number, host = '127.0.0.1', timeoutMs = 1_000): 
   });
 }
 
-async function mongoPing(url: string): Promise<void> {
+export async function mongoPing(url: string): Promise<void> {
   const client = new MongoClient(url, {
     serverSelectionTimeoutMS: 2_000,
     connectTimeoutMS: 2_000,
@@ -252,12 +258,12 @@ async function mongoPing(url: string): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------
 // Servers
 
-function missingBinary(what: string, script: string): Error {
+export function missingBinary(what: string, script: string): Error {
   return new Error(`${what} is not installed. Run \`bash scripts/${script}\` from the repository root.`);
 }
 
 /** Runs `attempt` with fresh ports until it does not fail because the port was taken meanwhile. */
-async function withFreePort<T>(attempt: (port: number) => Promise<T>): Promise<T> {
+export async function withFreePort<T>(attempt: (port: number) => Promise<T>): Promise<T> {
   for (let i = 1; ; i++) {
     const port = await getFreePort();
     try {
