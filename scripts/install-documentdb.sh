@@ -309,8 +309,11 @@ run "patch FerretDB" patch -d "$WORK/src/ferretdb" -p1 --forward -i "$(patch_fil
 echo "v$FERRETDB_VERSION" >"$WORK/src/ferretdb/build/version/version.txt"
 mkdir -p "$WORK/bin"
 (cd "$WORK/src/ferretdb" && run "FerretDB build" go build -trimpath -buildvcs=false -o "$WORK/bin/ferretdb" ./cmd/ferretdb)
-"$WORK/bin/ferretdb" --version | grep -qix "version: v$FERRETDB_VERSION" ||
-  die "the built FerretDB does not report v$FERRETDB_VERSION"
+# Into a variable first: `--version | grep -q` can fail under pipefail when grep exits before the
+# binary has written all of it (SIGPIPE).
+BUILT_VERSION="$("$WORK/bin/ferretdb" --version)" || die "the built FerretDB does not start"
+grep -qix "version: v$FERRETDB_VERSION" <<<"$BUILT_VERSION" ||
+  die "the built FerretDB does not report v$FERRETDB_VERSION: $BUILT_VERSION"
 log "[7/8] FerretDB $FERRETDB_VERSION (patched) built ($(elapsed))"
 
 # Step 8: into the cache (atomically: a half-written entry is never taken for a whole one), then install
