@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { backup } from '../src/backup/backup.js';
 import { MongoDocumentStore } from '../src/datasources/mongo/documents.js';
 import type { StoredDoc } from '../src/datasources/ports/documents.js';
-import { startFerretDB } from '../test/helpers/servers.js';
+import { startDocumentDB } from '../test/helpers/documentdb.js';
 
 const { values } = parseArgs({
   options: { small: { type: 'string', default: '10000' }, large: { type: 'string', default: '50000' } },
@@ -53,7 +53,7 @@ async function peakHeapDuring(work: () => Promise<unknown>): Promise<number> {
   return peak - base;
 }
 
-const ferret = await startFerretDB();
+const ferret = await startDocumentDB();
 const rows: Array<{ documents: number; peakLiveHeapGrowthMiB: number; seconds: number }> = [];
 try {
   for (const n of sizes) {

@@ -95,7 +95,7 @@ export async function nPlusOne(argv: readonly string[]): Promise<ScenarioResult>
         },
       ],
       notes: [
-        'FerretDB 1.24 (SQLite backend) pinned with the load generator on core 1; docgate on core 0; shared cache off in both variants.',
+        'FerretDB 2.7 on PostgreSQL with DocumentDB, pinned with the load generator on core 1; docgate on core 0; shared cache off in both variants.',
         `Commands counted with the driver's command monitoring over ${flags.count} sequential requests per size.`,
       ],
       details: { measured, work: Object.fromEntries(work) },

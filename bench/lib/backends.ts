@@ -1,13 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import {
-  type FerretDBServer,
-  type RedisServer,
-  startFerretDB,
-  startRedis,
-} from '../../test/helpers/servers.js';
+import { type DocumentDBServer, startDocumentDB } from '../../test/helpers/documentdb.js';
+import { type RedisServer, startRedis } from '../../test/helpers/servers.js';
 import { canPin, LOAD_CORE } from './cores.js';
 
-/** Throwaway FerretDB / Redis servers for a scenario (the test helpers'), pinned off the server core. */
+/**
+ * Throwaway MongoDB-wire (FerretDB 2 + PostgreSQL with DocumentDB) and Redis servers for a scenario
+ * (the test helpers'), pinned off the server core.
+ */
 export interface BenchBackends {
   mongodbUrl: string;
   redisUrl: string;
@@ -29,12 +28,14 @@ export function pinListener(port: number, core = LOAD_CORE): number | null {
 }
 
 export async function startBackends(wanted: { mongodb?: boolean; redis?: boolean }): Promise<BenchBackends> {
-  let ferret: FerretDBServer | undefined;
+  let ferret: DocumentDBServer | undefined;
   let redis: RedisServer | undefined;
   try {
     if (wanted.mongodb) {
-      ferret = await startFerretDB();
+      ferret = await startDocumentDB();
       pinListener(ferret.port);
+      // PostgreSQL does the work behind FerretDB; its backends, forked later, inherit the postmaster's core.
+      pinListener(ferret.postgresPort);
     }
     if (wanted.redis) {
       redis = await startRedis();

@@ -1,8 +1,8 @@
 import { MongoClient } from 'mongodb';
 
 /**
- * What the server behind a backend really does. MongoDB does all of it; FerretDB 1.x does not,
- * and the README lists each gap. Suites assert the full behaviour where the server has it and
+ * What the server behind a backend really does. MongoDB and the tests' FerretDB 2 on DocumentDB do
+ * all of it; FerretDB 1.x does not. Suites assert the full behaviour where the server has it and
  * the most that can be checked where it does not: they never skip.
  */
 export interface Capabilities {
@@ -20,7 +20,11 @@ export const FULL: Capabilities = {
   groupAccumulators: true,
 };
 
-/** Asks the server: FerretDB names itself in `buildInfo`. */
+/**
+ * Asks the server: FerretDB 1.x names itself in `buildInfo` with `ferretdbVersion`. FerretDB 2.x on
+ * DocumentDB (the tests' server, `ferretdb: { version }`) has all three, the 11000 on
+ * `findOneAndUpdate` through the patch that scripts/install-documentdb.sh applies.
+ */
 export async function mongoCapabilities(url: string): Promise<Capabilities> {
   const client = new MongoClient(url);
   try {

@@ -1,13 +1,15 @@
 /**
- * Vitest globalSetup: one FerretDB and one Redis for the whole run, exposed to tests via
+ * Vitest globalSetup: one MongoDB-wire server (FerretDB 2 on PostgreSQL with DocumentDB) and one
+ * Redis for the whole run, exposed to tests via
  * `inject('mongodbUrl')` / `inject('redisUrl')` (types in ./provided.d.ts).
  * If a server cannot be started the run fails; tests are never skipped for lack of servers.
  */
 import type { TestProject } from 'vitest/node';
-import { startFerretDB, startRedis } from './servers.js';
+import { startDocumentDB } from './documentdb.js';
+import { startRedis } from './servers.js';
 
 const HINT =
-  'Integration tests need real servers: run `bash scripts/install-ferretdb.sh` and ' +
+  'Integration tests need real servers: run `bash scripts/install-documentdb.sh` and ' +
   '`bash scripts/install-redis.sh` from the repository root.';
 
 async function start<T>(what: string, starter: () => Promise<T>): Promise<T> {
@@ -22,22 +24,22 @@ async function start<T>(what: string, starter: () => Promise<T>): Promise<T> {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // allSettled, so that when one server fails the other is stopped only after it finished starting.
-  const [ferret, redis] = await Promise.allSettled([
-    start('FerretDB', startFerretDB),
+  const [mongo, redis] = await Promise.allSettled([
+    start('FerretDB + DocumentDB', () => startDocumentDB()),
     start('Redis', startRedis),
   ]);
   const stopAll = async (): Promise<void> => {
     await Promise.all([
-      ferret.status === 'fulfilled' ? ferret.value.stop() : undefined,
+      mongo.status === 'fulfilled' ? mongo.value.stop() : undefined,
       redis.status === 'fulfilled' ? redis.value.stop() : undefined,
     ]);
   };
-  if (ferret.status === 'rejected' || redis.status === 'rejected') {
+  if (mongo.status === 'rejected' || redis.status === 'rejected') {
     await stopAll();
-    const errors = [ferret, redis].flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+    const errors = [mongo, redis].flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
     throw errors.length === 1 ? errors[0] : new AggregateError(errors, errors.map(String).join('\n'));
   }
-  project.provide('mongodbUrl', ferret.value.url);
+  project.provide('mongodbUrl', mongo.value.url);
   project.provide('redisUrl', redis.value.url);
   return stopAll;
 }

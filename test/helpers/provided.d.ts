@@ -3,7 +3,7 @@ import 'vitest';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** `mongodb://127.0.0.1:PORT/` of the FerretDB shared by the whole run. Use a fresh database per file. */
+    /** `mongodb://127.0.0.1:PORT/` of the MongoDB-wire server (FerretDB + DocumentDB) shared by the whole run. Use a fresh database per file. */
     mongodbUrl: string;
     /** `redis://127.0.0.1:PORT` of the Redis shared by the whole run. Use a unique key prefix per test. */
     redisUrl: string;

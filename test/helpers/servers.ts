@@ -74,9 +74,10 @@ export function spawnServer(
   command: string,
   args: readonly string[],
   cwd: string,
+  user: { uid?: number; gid?: number } = {},
 ): ManagedProcess {
   installExitHook();
-  const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], ...user });
   let buffered = '';
   let spawnError: Error | undefined;
   let done = false;
@@ -132,7 +133,7 @@ export async function terminate(proc: ManagedProcess): Promise<void> {
   }
 }
 
-class StartupError extends Error {
+export class StartupError extends Error {
   constructor(
     message: string,
     readonly addressInUse: boolean,
@@ -241,7 +242,7 @@ export function pingRedis(port: number, host = '127.0.0.1', timeoutMs = 1_000): 
   });
 }
 
-async function mongoPing(url: string): Promise<void> {
+export async function mongoPing(url: string): Promise<void> {
   const client = new MongoClient(url, {
     serverSelectionTimeoutMS: 2_000,
     connectTimeoutMS: 2_000,
@@ -278,7 +279,8 @@ export async function withFreePorts<T>(count: number, attempt: (ports: number[])
   }
 }
 
-function withFreePort<T>(attempt: (port: number) => Promise<T>): Promise<T> {
+/** withFreePorts for one port. */
+export function withFreePort<T>(attempt: (port: number) => Promise<T>): Promise<T> {
   return withFreePorts(1, ([port]) => {
     if (port === undefined) throw new Error('no free port');
     return attempt(port);

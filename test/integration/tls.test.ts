@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DocumentDBServer, startDocumentDB } from '../helpers/documentdb.js';
 import { type NodeProcess, postGraphql, runEntry, stopChildren } from '../helpers/processes.js';
-import { FERRETDB_BIN, getFreePort, tcpConnect } from '../helpers/servers.js';
+import { getFreePort, tcpConnect } from '../helpers/servers.js';
 
 /** A gateway whose MongoDB and Redis both speak TLS only, Redis behind a password. */
 describe('TLS and credentials in MONGODB_URL and REDIS_URL', () => {
@@ -14,6 +15,7 @@ describe('TLS and credentials in MONGODB_URL and REDIS_URL', () => {
   const children: ChildProcess[] = [];
   let gateway: NodeProcess;
   let gatewayPort: number;
+  let mongo: DocumentDBServer | undefined;
 
   const waitForPort = async (port: number) => {
     for (let i = 0; i < 100; i++) {
@@ -50,7 +52,7 @@ describe('TLS and credentials in MONGODB_URL and REDIS_URL', () => {
       ],
       { stdio: 'ignore' },
     );
-    const [redisPort, mongoPort] = [await getFreePort(), await getFreePort()];
+    const redisPort = await getFreePort();
     children.push(
       spawn(
         'redis-server',
@@ -80,24 +82,10 @@ describe('TLS and credentials in MONGODB_URL and REDIS_URL', () => {
         ],
         { stdio: 'ignore' },
       ),
-      spawn(
-        FERRETDB_BIN,
-        [
-          '--handler=sqlite',
-          `--sqlite-url=file:${dir}/`,
-          `--state-dir=${dir}`,
-          '--listen-addr=',
-          `--listen-tls=127.0.0.1:${mongoPort}`,
-          `--listen-tls-cert-file=${cert}`,
-          `--listen-tls-key-file=${key}`,
-          '--telemetry=disable',
-          '--debug-addr=-',
-          '--log-level=error',
-        ],
-        { stdio: 'ignore' },
-      ),
     );
-    await Promise.all([waitForPort(redisPort), waitForPort(mongoPort)]);
+    mongo = await startDocumentDB({ tls: { certFile: cert, keyFile: key } });
+    const mongoPort = mongo.port;
+    await waitForPort(redisPort);
     gatewayPort = await getFreePort();
     gateway = runEntry('src/main.ts', {
       PORT: String(gatewayPort),
@@ -112,6 +100,7 @@ describe('TLS and credentials in MONGODB_URL and REDIS_URL', () => {
   afterAll(async () => {
     await gateway?.stop();
     await stopChildren(children);
+    await mongo?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
