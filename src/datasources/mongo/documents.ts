@@ -153,9 +153,17 @@ export class MongoDocumentStore implements DocumentStore {
   async stats(): Promise<StoreStats> {
     const stats = await this.db.command({ dbStats: 1 }).catch(rethrow);
     const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0));
+    // dbStats' `objects` is an estimate on some servers (DocumentDB sums PostgreSQL's reltuples,
+    // 0 until the table is analysed): count each collection instead; serverStats is ADMIN-only.
+    const names = await this.collectionNames();
+    const counts = await Promise.all(
+      names.map((name) =>
+        this.db.collection(name).countDocuments({}, { maxTimeMS: this.maxTimeMS }).catch(rethrow),
+      ),
+    );
     return {
       collections: num(stats.collections),
-      objects: num(stats.objects),
+      objects: counts.reduce((sum, n) => sum + n, 0),
       dataSizeBytes: num(stats.dataSize),
       indexes: num(stats.indexes),
     };
