@@ -7,6 +7,7 @@ import { useAuthentication } from './plugins/use-authentication.js';
 import { useFreshEventContext } from './plugins/use-fresh-event-context.js';
 import { hardeningPlugins, MAX_BODY_BYTES } from './plugins/use-hardening.js';
 import { useJit } from './plugins/use-jit.js';
+import { useJsonPosts } from './plugins/use-json-posts.js';
 import { type MetricSources, metricsPlugins } from './plugins/use-metrics.js';
 import { usePresence } from './plugins/use-presence.js';
 import { useRateLimit } from './plugins/use-rate-limit.js';
@@ -46,8 +47,7 @@ export function createApp(deps: AppDeps): App {
     // Rendered with its assets inlined: no CDN, so GraphiQL works offline and under a strict CSP.
     renderGraphiQL,
     graphiql: deps.graphiql
-      ? // Subscriptions over graphql-ws: an EventSource cannot send the CSRF-prevention header.
-        { title: 'docgate', defaultQuery: DEFAULT_QUERY, subscriptionsProtocol: 'WS' }
+      ? { title: 'docgate', defaultQuery: DEFAULT_QUERY, subscriptionsProtocol: 'WS' }
       : false,
     maskedErrors: { maskError: createMaskError(deps.logger) },
     batching: false,
@@ -64,6 +64,7 @@ export function createApp(deps: AppDeps): App {
       // Before the others on /graphql: every request is counted, then authenticated, even refused ones.
       useRateLimit({ services: deps.services, endpoint: '/graphql', trustProxy: deps.trustProxy ?? false }),
       useAuthentication({ services: deps.services, endpoint: '/graphql' }),
+      useJsonPosts({ endpoint: '/graphql' }),
       ...hardeningPlugins({ introspection: deps.introspection ?? true }),
       // Queries and mutations compiled by graphql-jit (see use-jit.ts).
       useJit(),

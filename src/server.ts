@@ -5,7 +5,7 @@ import type { Config } from './config.js';
 import { type Backends, createBackends } from './datasources/index.js';
 import type { StoredDoc } from './datasources/ports/documents.js';
 import type { Logger } from './logger.js';
-import { refusalBody } from './plugins/refusal.js';
+import { refusalBody, refusalContentType } from './plugins/refusal.js';
 import { loadDemoData } from './seed/load-demo.js';
 import { closeServices, createServices, ensureIndexes, type Services } from './services/index.js';
 import { attachWebSocket, type WebSocketEndpoint } from './websocket.js';
@@ -91,7 +91,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     // A body must declare its length, so the size limit is checked before anything is read.
     if (req.method === 'POST' && req.headers['content-length'] === undefined) {
       const body = refusalBody({ message: 'Length Required', code: 'BAD_USER_INPUT' });
-      res.writeHead(411, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      res
+        .writeHead(411, { 'content-type': refusalContentType(req.headers.accept) })
+        .end(JSON.stringify(body));
       return;
     }
     void app(req, res);

@@ -61,7 +61,7 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
       if (!decision.allowed) {
         const retryAfter = Math.max(1, secondsUntil(decision.resetAt));
         endResponse(
-          refusal(429, new RateLimitedError('too many requests, slow down', retryAfter), {
+          refusal(request, 429, new RateLimitedError('too many requests, slow down', retryAfter), {
             'Retry-After': String(retryAfter),
           }),
         );

@@ -147,13 +147,24 @@ export async function sseSubscribe<R, V>(
   variables: V,
   headers: Record<string, string> = {},
 ): Promise<SseStream<R>> {
-  const abort = new AbortController();
-  const response = await fetch(server.url, {
+  return sseRequest<R>(server.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...headers },
     body: JSON.stringify({ query: print(doc), variables }),
-    signal: abort.signal,
   });
+}
+
+/**
+ * Reads the GraphQL-over-SSE events of one request: `fetchFn` defaults to the global fetch (pass
+ * an app's `fetch` to stay in-process).
+ */
+export async function sseRequest<R>(
+  url: string,
+  init: RequestInit,
+  fetchFn: (url: string, init: RequestInit) => Promise<Response> | Response = fetch,
+): Promise<SseStream<R>> {
+  const abort = new AbortController();
+  const response = await fetchFn(url, { ...init, signal: abort.signal });
   const body = response.body;
   if (body === null) throw new Error('no body');
   const reader = body.pipeThrough(new TextDecoderStream()).getReader();
