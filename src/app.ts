@@ -5,6 +5,7 @@ import type { Logger } from './logger.js';
 import { createMaskError } from './mask-error.js';
 import { useAuthentication } from './plugins/use-authentication.js';
 import { useFreshEventContext } from './plugins/use-fresh-event-context.js';
+import { useGraphQLSSESingleConnection } from './plugins/use-graphql-sse.js';
 import { hardeningPlugins, MAX_BODY_BYTES } from './plugins/use-hardening.js';
 import { useJit } from './plugins/use-jit.js';
 import { useJsonPosts } from './plugins/use-json-posts.js';
@@ -65,6 +66,7 @@ export function createApp(deps: AppDeps): App {
       useRateLimit({ services: deps.services, endpoint: '/graphql', trustProxy: deps.trustProxy ?? false }),
       useAuthentication({ services: deps.services, endpoint: '/graphql' }),
       useJsonPosts({ endpoint: '/graphql' }),
+      useGraphQLSSESingleConnection({ endpoint: '/graphql' }),
       ...hardeningPlugins({ introspection: deps.introspection ?? true }),
       // Queries and mutations compiled by graphql-jit (see use-jit.ts).
       useJit(),

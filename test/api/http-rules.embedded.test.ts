@@ -1,6 +1,8 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../../src/plugins/use-hardening.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
+import { embedded, startInstance } from '../helpers/realtime.js';
 
 const ENDPOINT = 'http://docgate.test/graphql';
 const GRAPHQL_RESPONSE = 'application/graphql-response+json';
@@ -112,6 +114,39 @@ describe('HTTP: GET for queries, JSON for POST, refusals in the media type asked
       });
     } finally {
       await limited.close();
+    }
+  });
+});
+
+describe('HTTP on a listening server', () => {
+  it('answers a POST with no length (chunked) with 411 in the media type asked for', async () => {
+    const server = await startInstance(embedded());
+    try {
+      const answer = await new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
+        const req = request(server.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: GRAPHQL_RESPONSE },
+        });
+        req.on('response', (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            body += chunk;
+          });
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'] ?? '', body }),
+          );
+        });
+        req.on('error', reject);
+        // Written before end(), so Node sends it chunked, without a length.
+        req.write(JSON.stringify({ query: '{ __typename }' }));
+        req.end();
+      });
+      expect(answer.status).toBe(411);
+      expect(answer.type.split(';')[0]).toBe(GRAPHQL_RESPONSE);
+      expect((JSON.parse(answer.body) as Body).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    } finally {
+      await server.close();
     }
   });
 });

@@ -247,3 +247,25 @@ export async function publishUntil<T>(
   }, 100);
   return until.finally(() => clearInterval(pump));
 }
+
+/**
+ * Adds a point to `player` on `board` until `arrived()` holds: a client's socket may be open a
+ * moment before its subscription is, so a single score could come too early.
+ */
+export async function scoreUntil(
+  server: RunningServer,
+  board: string,
+  player: string,
+  arrived: () => boolean,
+): Promise<void> {
+  await eventually(
+    async () => {
+      if (arrived()) return true;
+      await server.services.leaderboards.increment({ board, player, by: 1 });
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      return arrived();
+    },
+    15_000,
+    `an event of ${board}`,
+  );
+}
