@@ -1,6 +1,7 @@
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { type Context, createContext } from './context.js';
+import { renderDocgateGraphiQL } from './graphiql/render.js';
+import { graphiqlTabs } from './graphiql/tabs.js';
 import type { Logger } from './logger.js';
 import { createMaskError } from './mask-error.js';
 import { useAuthentication } from './plugins/use-authentication.js';
@@ -15,6 +16,7 @@ import { useRateLimit } from './plugins/use-rate-limit.js';
 import { type ReadinessChecks, useReadiness } from './plugins/use-readiness.js';
 import { useRequestLog } from './plugins/use-request-log.js';
 import { schema } from './schema/index.js';
+import type { WelcomeFacts } from './seed/first-screen.js';
 import type { Services } from './services/index.js';
 
 export interface AppDeps {
@@ -22,6 +24,8 @@ export interface AppDeps {
   logger: Logger;
   /** GraphiQL at GET /graphql from a browser. */
   graphiql: boolean;
+  /** What GraphiQL's first screen names (the demo account, ids in the store). */
+  welcome?: WelcomeFacts;
   /** Introspection answered; default true (off in production). */
   introspection?: boolean;
   /** Origins allowed by CORS; empty or absent: no cross-origin access. */
@@ -45,10 +49,16 @@ export function createApp(deps: AppDeps): App {
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
-    // Rendered with its assets inlined: no CDN, so GraphiQL works offline and under a strict CSP.
-    renderGraphiQL,
+    // Rendered with its assets inlined (no CDN: works offline and under a strict CSP), with the
+    // script that sends the token of a login along (src/graphiql/render.ts).
+    renderGraphiQL: renderDocgateGraphiQL,
     graphiql: deps.graphiql
-      ? { title: 'docgate', defaultQuery: DEFAULT_QUERY, subscriptionsProtocol: 'WS' }
+      ? {
+          title: 'docgate',
+          defaultTabs: graphiqlTabs(deps.welcome ?? {}),
+          // Over fetch, so the token of a login goes along with subscriptions too.
+          subscriptionsProtocol: 'SSE',
+        }
       : false,
     maskedErrors: { maskError: createMaskError(deps.logger) },
     batching: false,
@@ -84,13 +94,3 @@ export function createApp(deps: AppDeps): App {
     context: ({ request }) => createContext(deps.services, request),
   });
 }
-
-const DEFAULT_QUERY = `# Welcome to docgate. Try:
-query Customers {
-  customers(first: 5, orderBy: [{ field: LAST_NAME }]) {
-    totalCount
-    edges { node { id lastName firstName email addresses { city } } }
-  }
-  customerStatsByCity { city customers averageAge }
-}
-`;

@@ -6,6 +6,7 @@ import { type Backends, createBackends } from './datasources/index.js';
 import type { StoredDoc } from './datasources/ports/documents.js';
 import type { Logger } from './logger.js';
 import { refusalBody, refusalContentType } from './plugins/refusal.js';
+import { ensureDemoAccount, type WelcomeFacts, welcomeIds } from './seed/first-screen.js';
 import { loadDemoData } from './seed/load-demo.js';
 import { closeServices, createServices, ensureIndexes, type Services } from './services/index.js';
 import { attachWebSocket, type WebSocketEndpoint } from './websocket.js';
@@ -63,10 +64,15 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     await seedFirstStart(backends, services, logger);
 
   const production = config.NODE_ENV === 'production';
+  const graphiql = config.GRAPHIQL === undefined ? !production : config.GRAPHIQL === 'true';
+  const welcome: WelcomeFacts = graphiql ? await welcomeIds(backends.documents) : {};
+  if (backends.documents.kind === 'embedded' && config.NODE_ENV === 'development')
+    welcome.demoAccount = await ensureDemoAccount(services, logger);
   const app = createApp({
     services,
     logger,
-    graphiql: config.GRAPHIQL === undefined ? !production : config.GRAPHIQL === 'true',
+    graphiql,
+    welcome,
     introspection: !production,
     corsOrigins: config.CORS_ORIGINS,
     readiness: backends.readiness,
