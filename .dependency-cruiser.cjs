@@ -3,8 +3,8 @@
 // A module matches exactly one layer below; one that matches none fails `no-unlayered-module`, so a
 // new top-level file or folder is placed here, in a layer, rather than escaping the rules.
 
-/** main/server/app/worker/cli/seed and the WebSocket wiring: they build the rest and may import it all. */
-const ROOTS = '^src/((main|server|app|worker|cli|seed|websocket|websocket-log)[.]ts$|seed/)';
+/** main/server/app/worker/cli/seed, the WebSocket wiring and the GraphiQL page: they build the rest and may import it all. */
+const ROOTS = '^src/((main|server|app|worker|cli|seed|websocket|websocket-log)[.]ts$|seed/|graphiql/)';
 /** The GraphQL layer: Yoga/envelop plugins, the Pothos schema, the request context and its loaders. */
 const API = '^src/(plugins/|schema/|(context|loaders|mask-error)[.]ts$|context/|loaders/)';
 /** Domain rules; backup/restore works on the ports as a service does. */

@@ -1,6 +1,7 @@
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { type Context, createContext } from './context.js';
+import { renderDocgateGraphiQL } from './graphiql/render.js';
+import { graphiqlTabs } from './graphiql/tabs.js';
 import type { Logger } from './logger.js';
 import { createMaskError } from './mask-error.js';
 import { CallerSlots } from './plugins/caller-slots.js';
@@ -8,9 +9,11 @@ import { isEndpointPath } from './plugins/refusal.js';
 import { useAuthentication } from './plugins/use-authentication.js';
 import { useExactPaths } from './plugins/use-exact-paths.js';
 import { useFreshEventContext } from './plugins/use-fresh-event-context.js';
+import { useGraphQLSSESingleConnection } from './plugins/use-graphql-sse.js';
 import { hardeningPlugins, MAX_BODY_BYTES } from './plugins/use-hardening.js';
 import { useInputBounds } from './plugins/use-input-bounds.js';
 import { useJit } from './plugins/use-jit.js';
+import { useJsonPosts } from './plugins/use-json-posts.js';
 import { type MetricSources, metricsPlugins } from './plugins/use-metrics.js';
 import { usePresence } from './plugins/use-presence.js';
 import { useRateLimit } from './plugins/use-rate-limit.js';
@@ -18,6 +21,7 @@ import { type ReadinessChecks, useReadiness } from './plugins/use-readiness.js';
 import { useRequestLog } from './plugins/use-request-log.js';
 import { useStreamLimit } from './plugins/use-stream-limit.js';
 import { schema } from './schema/index.js';
+import type { WelcomeFacts } from './seed/first-screen.js';
 import type { Services } from './services/index.js';
 
 export interface AppDeps {
@@ -25,6 +29,8 @@ export interface AppDeps {
   logger: Logger;
   /** GraphiQL at GET /graphql from a browser. */
   graphiql: boolean;
+  /** What GraphiQL's first screen names (the demo account, ids in the store). */
+  welcome?: WelcomeFacts;
   /** Introspection answered; default true (off in production). */
   introspection?: boolean;
   /** Origins allowed by CORS; empty or absent: no cross-origin access. */
@@ -50,16 +56,22 @@ export type App = YogaServerInstance<Record<string, never>, Context>;
 
 /** The HTTP app over already-built services. It does no I/O of its own, so tests call `app.fetch`. */
 export function createApp(deps: AppDeps): App {
-  const graphiql = { title: 'docgate', defaultQuery: DEFAULT_QUERY, subscriptionsProtocol: 'WS' } as const;
+  const graphiql = {
+    title: 'docgate',
+    defaultTabs: graphiqlTabs(deps.welcome ?? {}),
+    // Over fetch, so the token of a login goes along with subscriptions too.
+    subscriptionsProtocol: 'SSE',
+  } as const;
   return createYoga<Record<string, never>, Context>({
     schema,
     graphqlEndpoint: ENDPOINT,
     healthCheckEndpoint: '/health',
     landingPage: false,
-    // Rendered with its assets inlined: no CDN, so GraphiQL works offline and under a strict CSP.
-    renderGraphiQL,
-    // Subscriptions over graphql-ws: an EventSource cannot send the CSRF-prevention header. Only on
-    // the endpoint itself: Yoga's GraphiQL plugin runs before ours and matches any URL ending in it.
+    // Rendered with its assets inlined (no CDN: works offline and under a strict CSP), with the
+    // script that sends the token of a login along (src/graphiql/render.ts).
+    renderGraphiQL: renderDocgateGraphiQL,
+    // Only on the endpoint itself: Yoga's GraphiQL plugin runs before ours and matches any URL
+    // ending in it.
     graphiql: deps.graphiql ? (request) => isEndpointPath(new URL(request.url), ENDPOINT) && graphiql : false,
     maskedErrors: { maskError: createMaskError(deps.logger) },
     batching: false,
@@ -77,6 +89,8 @@ export function createApp(deps: AppDeps): App {
       // Before the others on /graphql: every request is counted, then authenticated, even refused ones.
       useRateLimit({ services: deps.services, endpoint: ENDPOINT, trustProxy: deps.trustProxy ?? false }),
       useAuthentication({ services: deps.services, endpoint: ENDPOINT }),
+      useJsonPosts({ endpoint: ENDPOINT }),
+      useGraphQLSSESingleConnection({ endpoint: ENDPOINT }),
       ...hardeningPlugins({ introspection: deps.introspection ?? true }),
       // Before variables are coerced: graphql-js recurses once per level of nesting.
       useInputBounds(),
@@ -98,13 +112,3 @@ export function createApp(deps: AppDeps): App {
     context: ({ request }) => createContext(deps.services, request),
   });
 }
-
-const DEFAULT_QUERY = `# Welcome to docgate. Try:
-query Customers {
-  customers(first: 5, orderBy: [{ field: LAST_NAME }]) {
-    totalCount
-    edges { node { id lastName firstName email addresses { city } } }
-  }
-  customerStatsByCity { city customers averageAge }
-}
-`;

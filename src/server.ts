@@ -6,7 +6,8 @@ import { type Backends, createBackends } from './datasources/index.js';
 import type { StoredDoc } from './datasources/ports/documents.js';
 import type { Logger } from './logger.js';
 import { CallerSlots } from './plugins/caller-slots.js';
-import { refusalBody } from './plugins/refusal.js';
+import { refusalBody, refusalContentType } from './plugins/refusal.js';
+import { ensureDemoAccount, type WelcomeFacts, welcomeIds } from './seed/first-screen.js';
 import { loadDemoData } from './seed/load-demo.js';
 import { closeServices, createServices, ensureIndexes, type Services } from './services/index.js';
 import { attachWebSocket, type WebSocketEndpoint } from './websocket.js';
@@ -66,10 +67,15 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const production = config.NODE_ENV === 'production';
   // WebSocket connections and SSE streams draw on the same slots per caller.
   const connectionSlots = new CallerSlots(config.MAX_CONNECTIONS_PER_CALLER);
+  const graphiql = config.GRAPHIQL === undefined ? !production : config.GRAPHIQL === 'true';
+  const welcome: WelcomeFacts = graphiql ? await welcomeIds(backends.documents) : {};
+  if (backends.documents.kind === 'embedded' && config.NODE_ENV === 'development')
+    welcome.demoAccount = await ensureDemoAccount(services, logger);
   const app = createApp({
     services,
     logger,
-    graphiql: config.GRAPHIQL === undefined ? !production : config.GRAPHIQL === 'true',
+    graphiql,
+    welcome,
     introspection: !production,
     corsOrigins: config.CORS_ORIGINS,
     readiness: backends.readiness,
@@ -95,7 +101,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     // A body must declare its length, so the size limit is checked before anything is read.
     if (req.method === 'POST' && req.headers['content-length'] === undefined) {
       const body = refusalBody({ message: 'Length Required', code: 'BAD_USER_INPUT' });
-      res.writeHead(411, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      res
+        .writeHead(411, { 'content-type': refusalContentType(req.headers.accept) })
+        .end(JSON.stringify(body));
       return;
     }
     void app(req, res);

@@ -6,7 +6,10 @@ import type { Services } from '../services/index.js';
 /** Who sent an operation: the caller, or why its credential was refused. */
 export interface Authentication {
   caller: Caller | null;
-  /** UNAUTHENTICATED for a bad token, SERVICE_UNAVAILABLE when sessions are unreachable. */
+  /**
+   * UNAUTHENTICATED for a bad token, SERVICE_UNAVAILABLE when sessions are unreachable,
+   * BAD_USER_INPUT for an `access_token` where it is not accepted.
+   */
   refused: AppError | null;
 }
 

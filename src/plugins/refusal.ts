@@ -7,21 +7,45 @@ export interface RefusalReason {
   details?: Record<string, string | number>;
 }
 
+/** The GraphQL-over-HTTP media type, answered to a client that lists it in its `Accept`. */
+export const GRAPHQL_RESPONSE_JSON = 'application/graphql-response+json';
+
 /**
- * The body of every refusal made before execution (401, 411, 413, 429, 503): a GraphQL response
- * with one error and its contract code, as the contract asks of every non-200 answer.
+ * The content type of a refusal for this `Accept` header: `application/graphql-response+json` when
+ * the client lists it (with a non-zero q), else `application/json`, which every client reads
+ * (the spec's legacy watershed). Written out rather than negotiated by a library: there are only
+ * two answers, and either is better than a 406 for a client that is being refused anyway.
+ */
+export function refusalContentType(accept: string | null | undefined): string {
+  const listed = (accept ?? '').split(',').some((range) => {
+    const [type = '', ...params] = range.split(';').map((part) => part.trim().toLowerCase());
+    return type === GRAPHQL_RESPONSE_JSON && !params.some((p) => /^q=0(\.0*)?$/.test(p));
+  });
+  return `${listed ? GRAPHQL_RESPONSE_JSON : 'application/json'}; charset=utf-8`;
+}
+
+/**
+ * The body of every refusal made before execution (401, 411, 413, 415, 429, 503): a GraphQL
+ * response with one error and its contract code, as the contract asks of every non-200 answer.
  */
 export function refusalBody(reason: RefusalReason) {
   return { errors: [{ message: reason.message, extensions: { code: reason.code, ...reason.details } }] };
 }
 
-/** A refusal as a whole response, for plugins that answer before the request is parsed. */
+/**
+ * A refusal as a whole response, for plugins that answer before the request is parsed, in the
+ * media type the request accepts (so Apollo Client's error link reads its code).
+ */
 export function refusal(
+  request: Request,
   status: number,
   reason: RefusalReason,
   headers: Record<string, string> = {},
 ): Response {
-  return Response.json(refusalBody(reason), { status, headers });
+  return new Response(JSON.stringify(refusalBody(reason)), {
+    status,
+    headers: { ...headers, 'content-type': refusalContentType(request.headers.get('accept')) },
+  });
 }
 
 /** Yoga serves its endpoint with and without a trailing slash; preflights are CORS' business. */

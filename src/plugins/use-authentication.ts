@@ -1,19 +1,28 @@
 import type { Plugin } from 'graphql-yoga';
 import { rememberRequestCaller } from '../context.js';
+import { BadInputError } from '../errors.js';
 import type { Services } from '../services/index.js';
 import { type Authentication, authenticate } from './admission.js';
+import { ACCESS_TOKEN_PARAM, requestCredential } from './credential.js';
 import { isEndpointRequest, refusal } from './refusal.js';
 
 const authentications = new WeakMap<Request, Promise<Authentication>>();
 
 /**
- * Authenticates a request's `Authorization` header once, however many plugins ask (the rate
- * limiter keys by the caller before this plugin refuses a bad token).
+ * Authenticates a request's credential (see requestCredential) once, however many plugins ask
+ * (the rate limiter keys by the caller before this plugin refuses a bad token).
  */
 export function authenticateRequest(services: Services, request: Request): Promise<Authentication> {
   let found = authentications.get(request);
   if (found === undefined) {
-    found = authenticate(services, request.headers.get('authorization'));
+    const credential = requestCredential(request);
+    found =
+      'misplaced' in credential
+        ? Promise.resolve({
+            caller: null,
+            refused: new BadInputError(credential.misplaced, ACCESS_TOKEN_PARAM),
+          })
+        : authenticate(services, credential.authorization);
     authentications.set(request, found);
   }
   return found;
@@ -25,10 +34,12 @@ export interface AuthenticationOptions {
   endpoint: string;
 }
 
+const STATUS: Record<string, number> = { UNAUTHENTICATED: 401, BAD_USER_INPUT: 400 };
+
 /**
  * Authenticates every request to the endpoint before it is parsed, so the context gets its
- * caller. A bad token: 401 UNAUTHENTICATED; sessions unreachable: 503 SERVICE_UNAVAILABLE (never
- * an anonymous fallback).
+ * caller. A bad token: 401 UNAUTHENTICATED; a misplaced `access_token`: 400 BAD_USER_INPUT;
+ * sessions unreachable: 503 SERVICE_UNAVAILABLE (never an anonymous fallback).
  */
 export function useAuthentication(options: AuthenticationOptions): Plugin {
   return {
@@ -42,7 +53,8 @@ export function useAuthentication(options: AuthenticationOptions): Plugin {
       const unauthenticated = refused.code === 'UNAUTHENTICATED';
       endResponse(
         refusal(
-          unauthenticated ? 401 : 503,
+          request,
+          STATUS[refused.code] ?? 503,
           refused,
           unauthenticated ? { 'WWW-Authenticate': 'Bearer error="invalid_token"' } : {},
         ),

@@ -9,6 +9,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
 import { AppError } from '../errors.js';
 import { createLoaders } from '../loaders.js';
+import { requestCredential } from './credential.js';
 
 type Events = AsyncIterator<unknown> & { return?: () => Promise<IteratorResult<unknown>> };
 
@@ -20,17 +21,25 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
+function isRequest(value: unknown): value is Request {
+  return (
+    isRecord(value) &&
+    typeof value.url === 'string' &&
+    typeof value.method === 'string' &&
+    isRecord(value.headers) &&
+    typeof value.headers.get === 'function'
+  );
+}
+
 /**
- * The credential a subscription was opened with: the `Authorization` header of an SSE request,
- * or the `authorization` of a WebSocket connection's payload.
+ * The credential a subscription was opened with: that of an SSE request (its `Authorization`
+ * header or an EventSource's `access_token`), or the `authorization` of a WebSocket connection's
+ * payload.
  */
 export function authorizationOf(context: object): string | null {
-  if ('request' in context && isRecord(context.request) && isRecord(context.request.headers)) {
-    const { headers } = context.request;
-    if (typeof headers.get === 'function') {
-      const value: unknown = headers.get('authorization');
-      if (typeof value === 'string') return value;
-    }
+  if ('request' in context && isRequest(context.request)) {
+    const credential = requestCredential(context.request);
+    if ('authorization' in credential && credential.authorization !== null) return credential.authorization;
   }
   if ('connectionParams' in context && isRecord(context.connectionParams)) {
     const value = context.connectionParams.authorization;

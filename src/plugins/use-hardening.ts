@@ -1,5 +1,4 @@
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
@@ -36,7 +35,7 @@ export function hardeningPlugins(options: HardeningOptions): Plugin[] {
     costLimit: { maxCost: QUERY_LIMITS.cost, ignoreIntrospection: true },
     blockFieldSuggestion: { enabled: true },
   });
-  const plugins: Plugin[] = [...(armor.protect().plugins as Plugin[]), useCSRFPrevention()];
+  const plugins: Plugin[] = [...(armor.protect().plugins as Plugin[])];
   if (!options.introspection) plugins.push(refuseIntrospection);
   return plugins;
 }

@@ -63,7 +63,9 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
       // A bad credential within the limit is useAuthentication's to refuse (401/503).
       if (!admission.decision.allowed && admission.refusal !== null) {
         endResponse(
-          refusal(429, admission.refusal, { 'Retry-After': String(admission.refusal.details.retryAfter) }),
+          refusal(request, 429, admission.refusal, {
+            'Retry-After': String(admission.refusal.details.retryAfter),
+          }),
         );
       }
     },

@@ -109,13 +109,27 @@ export class AccountService {
   async ensureAdmin(): Promise<void> {
     const admin = this.settings.admin;
     if (admin === undefined) return;
-    const emailLower = admin.email.toLowerCase();
-    try {
-      await this.create({ email: admin.email, password: admin.password }, 'ADMIN');
+    if (await this.ensureAccount(admin, 'ADMIN')) {
       this.logger.info({ email: admin.email }, 'admin account created');
+      return;
+    }
+    await this.accounts.findOneAndUpdate(
+      { emailLower: admin.email.toLowerCase() },
+      { $set: { role: 'ADMIN' } },
+    );
+  }
+
+  /**
+   * Creates the account with this role and password unless its email is taken; an existing one is
+   * left as it is. True when it was created.
+   */
+  async ensureAccount(credentials: { email: string; password: string }, role: Role): Promise<boolean> {
+    try {
+      await this.create(credentials, role);
+      return true;
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
-      await this.accounts.findOneAndUpdate({ emailLower }, { $set: { role: 'ADMIN' } });
+      return false;
     }
   }
 

@@ -31,7 +31,7 @@ const createInput = z.object({
 
 export type CreateProductInput = z.input<typeof createInput>;
 
-const PRODUCTS = 'products';
+export const PRODUCTS = 'products';
 
 function toProduct(doc: ProductDoc): Product {
   return { id: doc._id, name: doc.name, price: doc.price, stock: doc.stock, tags: doc.tags };

@@ -2,27 +2,22 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
+import { DEMO_ACCOUNT, DEMO_BOARD } from '../../src/seed/first-screen.js';
 import { type RunningServer, startServer } from '../../src/server.js';
 
-/** Debian's Chromium (`.ci/run` installs the `chromium` package); no browser is downloaded. */
+/** Debian's Chromium (`scripts/install-chromium.sh`); no browser is downloaded. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Where the picture the README shows is written. */
+const SCREENSHOT = new URL('../../docs/graphiql.png', import.meta.url).pathname;
 
-describe('GraphiQL in a real browser', () => {
+/** What a new user gets from `npm start`: a fresh embedded store in development, GraphiQL on. */
+describe('GraphiQL on a fresh start, in a real browser', () => {
   let server: RunningServer;
   let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    server = await startServer(
-      loadConfig({
-        PORT: '0',
-        DATA_DIR: ':memory:',
-        SEED_DEMO_DATA: 'false',
-        GRAPHIQL: 'true',
-        LOG_LEVEL: 'silent',
-      }),
-      createLogger('silent'),
-    );
+    server = await startServer(loadConfig({ PORT: '0', DATA_DIR: ':memory:' }), createLogger('silent'));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -34,50 +29,105 @@ describe('GraphiQL in a real browser', () => {
         '--no-first-run',
       ],
     });
-    page = await browser.newPage();
+    page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(server.url);
   });
   afterAll(async () => {
     await browser?.close();
     await server?.close();
   });
 
-  const open = async (query: string) => {
-    await page.goto(`${server.url}?query=${encodeURIComponent(query)}`);
+  const result = async () => (await page.locator('.result-window').textContent()) ?? '';
+  // A dispatched click: GraphiQL's tabs are draggable, and a pointer click can start a drag.
+  const openTab = (name: string) =>
+    page.locator(`.graphiql-tab-button[title="${name}"]`).dispatchEvent('click');
+  /** Presses run and returns the answer to that operation as received (the editor shows part of it). */
+  const run = async (operation: string): Promise<string> => {
+    const answered = page.waitForResponse(
+      (r) =>
+        r.request().method() === 'POST' &&
+        (r.request().postData() ?? '').includes(`"operationName":"${operation}"`),
+      { timeout: 20_000 },
+    );
     await page.locator('.graphiql-execute-button').click();
+    return (await answered).text();
   };
   const resultContains = (text: string) =>
     page.waitForFunction(
       (t) => document.querySelector('.result-window')?.textContent?.includes(t) ?? false,
       text,
-      {
-        timeout: 15_000,
-      },
+      { timeout: 20_000 },
     );
 
-  it('loads the page, runs a query and shows its result', async () => {
-    await server.services.leaderboards.submit({ board: 'e2e', player: 'jean', score: 10 });
-    await open('{ leaderboard(board: "e2e") { size top(first: 3) { player score rank } } }');
-    await resultContains('jean');
-    const text = (await page.locator('.result-window').textContent()) ?? '';
-    expect(text.replace(/\s/g, '')).toContain('"size":1');
+  it('runs the welcome as anonymous on the first click: products and a leaderboard', async () => {
+    const answer = await run('Welcome');
+    expect(answer).not.toContain('"errors"');
+    expect(answer).toContain('"me":null');
+    expect(answer).toContain('Clavier');
+    await resultContains('marie');
+    expect(await page.locator('.graphiql-editor').first().textContent()).toContain(DEMO_ACCOUNT.email);
   });
 
-  it('runs a subscription and shows an event as it arrives', async () => {
-    await open('subscription { leaderboardUpdated(board: "e2e") { player score rank previousRank } }');
-    await expect.poll(() => server.websocket.connections, { timeout: 10_000 }).toBeGreaterThan(0);
-    // The connection may be open a moment before the subscription is: publish until one arrives.
-    let score = 40;
+  it('signs in with the Login tab, and the next tab runs as the demo account', async () => {
+    await openTab('Login');
+    expect(await run('Login')).toContain(DEMO_ACCOUNT.email);
+    await resultContains('token');
+    await expect
+      .poll(() => page.locator('#docgate-session').textContent())
+      .toContain(`Signed in as ${DEMO_ACCOUNT.email}`);
+
+    await openTab('Customers');
+    const answer = await run('Customers');
+    expect(answer).not.toContain('"errors"');
+    expect(answer).toContain('ORD-');
+    await resultContains('Dupont');
+    expect(await result()).not.toContain('"errors"');
+  });
+
+  it('shows a live leaderboard event as it arrives, and saves the picture', async () => {
+    await openTab('Live');
+    await page.locator('.graphiql-execute-button').click();
+    let score = 200;
     await expect
       .poll(
         async () => {
           score += 1;
-          await server.services.leaderboards.submit({ board: 'e2e', player: 'marie', score });
-          return (await page.locator('.result-window').textContent()) ?? '';
+          await server.services.leaderboards.submit({ board: DEMO_BOARD, player: 'camille', score });
+          return result();
         },
-        { timeout: 15_000, interval: 500 },
+        { timeout: 20_000, interval: 500 },
       )
-      .toContain('marie');
-    const text = (await page.locator('.result-window').textContent()) ?? '';
-    expect(text.replace(/\s/g, '')).toMatch(/"player":"marie","score":4\d,"rank":1/);
+      .toContain('camille');
+    expect((await result()).replace(/\s/g, '')).toMatch(/"player":"camille","score":2\d\d,"rank":1/);
+    expect(await result()).not.toContain('"errors"');
+    await page.screenshot({ path: SCREENSHOT });
+  });
+
+  it('lets a browser EventSource subscribe with ?access_token=', async () => {
+    const token = await page.evaluate(
+      () =>
+        (JSON.parse(sessionStorage.getItem('docgate:graphiql:session') ?? 'null') as { token: string }).token,
+    );
+    const query = 'subscription { jobUpdated(id: "none") { id } }';
+    // jobUpdated needs a signed-in caller: anonymous, its first event is UNAUTHENTICATED.
+    const first = (withToken: boolean) =>
+      page.evaluate(
+        ({ q, t }) =>
+          new Promise<string>((resolve) => {
+            const params = new URLSearchParams({ query: q, ...(t === null ? {} : { access_token: t }) });
+            const source = new EventSource(`/graphql?${params}`);
+            source.addEventListener('next', (event) => {
+              source.close();
+              resolve((event as MessageEvent<string>).data);
+            });
+            source.onerror = () => {
+              source.close();
+              resolve('error');
+            };
+          }),
+        { q: query, t: withToken ? token : null },
+      );
+    expect(await first(false)).toContain('UNAUTHENTICATED');
+    expect(await first(true)).not.toContain('UNAUTHENTICATED');
   });
 });

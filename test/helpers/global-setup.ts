@@ -9,8 +9,8 @@ import { startDocumentDB } from './documentdb.js';
 import { startRedis } from './servers.js';
 
 const HINT =
-  'Integration tests need real servers: run `bash scripts/install-documentdb.sh` and ' +
-  '`bash scripts/install-redis.sh` from the repository root.';
+  'Integration tests need real servers: `npm test` installs them first; with vitest alone, run ' +
+  '`bash scripts/install-test-servers.sh` from the repository root.';
 
 async function start<T>(what: string, starter: () => Promise<T>): Promise<T> {
   try {

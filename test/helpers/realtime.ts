@@ -147,13 +147,24 @@ export async function sseSubscribe<R, V>(
   variables: V,
   headers: Record<string, string> = {},
 ): Promise<SseStream<R>> {
-  const abort = new AbortController();
-  const response = await fetch(server.url, {
+  return sseRequest<R>(server.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...headers },
     body: JSON.stringify({ query: print(doc), variables }),
-    signal: abort.signal,
   });
+}
+
+/**
+ * Reads the GraphQL-over-SSE events of one request: `fetchFn` defaults to the global fetch (pass
+ * an app's `fetch` to stay in-process).
+ */
+export async function sseRequest<R>(
+  url: string,
+  init: RequestInit,
+  fetchFn: (url: string, init: RequestInit) => Promise<Response> | Response = fetch,
+): Promise<SseStream<R>> {
+  const abort = new AbortController();
+  const response = await fetchFn(url, { ...init, signal: abort.signal });
   const body = response.body;
   if (body === null) throw new Error('no body');
   const reader = body.pipeThrough(new TextDecoderStream()).getReader();
@@ -235,4 +246,26 @@ export async function publishUntil<T>(
     void post(server, SubmitScoreDocument, { board, player, score }, authorization);
   }, 100);
   return until.finally(() => clearInterval(pump));
+}
+
+/**
+ * Adds a point to `player` on `board` until `arrived()` holds: a client's socket may be open a
+ * moment before its subscription is, so a single score could come too early.
+ */
+export async function scoreUntil(
+  server: RunningServer,
+  board: string,
+  player: string,
+  arrived: () => boolean,
+): Promise<void> {
+  await eventually(
+    async () => {
+      if (arrived()) return true;
+      await server.services.leaderboards.increment({ board, player, by: 1 });
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      return arrived();
+    },
+    15_000,
+    `an event of ${board}`,
+  );
 }

@@ -1,34 +1,24 @@
 /**
- * Throwaway FerretDB (MongoDB wire protocol, SQLite backend) and Redis servers for tests.
+ * Throwaway Redis servers for tests, and the process helpers every test server uses (the
+ * MongoDB-wire server is in documentdb.ts, the Redis Cluster in redis-cluster.ts).
  *
  * Each server runs on a free 127.0.0.1 port, in a fresh temp directory that is removed on stop().
- * FerretDB comes from `.tools/bin/ferretdb` (`bash scripts/install-ferretdb.sh`), Redis from
- * `redis-server` on PATH (`bash scripts/install-redis.sh`).
+ * Redis is `redis-server` on PATH (`bash scripts/install-redis.sh`).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { MongoClient } from 'mongodb';
 
-export const FERRETDB_BIN: string = fileURLToPath(new URL('../../.tools/bin/ferretdb', import.meta.url));
 export const REDIS_BIN = 'redis-server';
 
 const STARTUP_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
 const PORT_ATTEMPTS = 3;
 const OUTPUT_LIMIT = 16_384;
-
-export interface FerretDBServer {
-  /** `mongodb://127.0.0.1:PORT/` */
-  readonly url: string;
-  readonly port: number;
-  stop(): Promise<void>;
-}
 
 export interface RedisServer {
   /** `redis://127.0.0.1:PORT` */
@@ -284,46 +274,6 @@ export function withFreePort<T>(attempt: (port: number) => Promise<T>): Promise<
   return withFreePorts(1, ([port]) => {
     if (port === undefined) throw new Error('no free port');
     return attempt(port);
-  });
-}
-
-/** Starts a throwaway FerretDB (SQLite backend) and waits until it answers a `ping` command. */
-export async function startFerretDB(): Promise<FerretDBServer> {
-  if (!existsSync(FERRETDB_BIN)) {
-    throw missingBinary(`FerretDB (expected at ${FERRETDB_BIN})`, 'install-ferretdb.sh');
-  }
-  return withFreePort(async (port) => {
-    const dir = await mkdtemp(join(tmpdir(), 'docgate-ferretdb-'));
-    const proc = spawnServer(
-      'ferretdb',
-      FERRETDB_BIN,
-      [
-        '--handler=sqlite',
-        `--sqlite-url=file:${dir}/`,
-        `--state-dir=${dir}`,
-        `--listen-addr=127.0.0.1:${port}`,
-        // The debug HTTP listener defaults to the fixed 127.0.0.1:8088: disable it so servers can coexist.
-        '--debug-addr=-',
-        '--telemetry=disable',
-        '--log-level=error',
-      ],
-      dir,
-    );
-    const url = `mongodb://127.0.0.1:${port}/`;
-    const stop = async (): Promise<void> => {
-      await terminate(proc);
-      await rm(dir, { recursive: true, force: true });
-    };
-    try {
-      await waitUntilReady(proc, async () => {
-        await tcpConnect(port);
-        await mongoPing(url);
-      });
-    } catch (err) {
-      await stop();
-      throw err;
-    }
-    return { url, port, stop };
   });
 }
 
