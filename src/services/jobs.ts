@@ -14,6 +14,7 @@ import type {
 import type { EventStream } from '../datasources/ports/pubsub.js';
 import { BadInputError, NotFoundError, PermanentJobError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { Caller } from './accounts.js';
 import type { CustomerService } from './customers.js';
 import { newId } from './ids.js';
 import { email, parseInput, text } from './validation.js';
@@ -67,16 +68,30 @@ export class JobService {
     private readonly logger: Logger,
   ) {}
 
-  async enqueue(type: string, payload: unknown): Promise<JobRecord> {
+  /** Adds a job owned by the caller: only it and ADMINs will see it. */
+  async enqueue(type: string, payload: unknown, owner: Caller): Promise<JobRecord> {
     if (!isJobType(type)) {
       throw new BadInputError(`unknown job type; one of ${Object.keys(PAYLOADS).join(', ')}`, 'type');
     }
     const data = parseInput(PAYLOADS[type], payload ?? {}, 'payload');
-    return this.queue.enqueue(type, type === 'send_email' ? { ...data, messageId: newId() } : data);
+    return this.queue.enqueue(
+      type,
+      type === 'send_email' ? { ...data, messageId: newId() } : data,
+      owner.accountId,
+    );
   }
 
-  /** `null` for an id that names no job (or one expired after 24 h). */
-  get(id: string): Promise<JobRecord | null> {
+  /**
+   * The job as `viewer` may see it: `null` for an id that names no job (or one expired after
+   * 24 h) and for another account's job, unless the viewer is an ADMIN, so a job's result and
+   * error (a recipient's address) reach no one else.
+   */
+  async get(id: string, viewer: Caller): Promise<JobRecord | null> {
+    const job = await this.#read(id);
+    return job !== null && (viewer.role === 'ADMIN' || job.ownerId === viewer.accountId) ? job : null;
+  }
+
+  #read(id: string): Promise<JobRecord | null> {
     return /^[A-Za-z0-9_-]{1,64}$/.test(id) ? this.queue.get(id) : Promise.resolve(null);
   }
 
@@ -88,7 +103,7 @@ export class JobService {
    * The job's current state, then each change until it finishes. Listening starts before the
    * state is read, so no change falls between the two; a finished job gives its final state once.
    */
-  async watch(id: string): Promise<EventStream<JobRecord>> {
+  async watch(id: string, viewer: Caller): Promise<EventStream<JobRecord>> {
     this.#feed ??= this.queue
       .onChange((change) => this.#forward(change))
       .catch((error: unknown) => {
@@ -99,7 +114,7 @@ export class JobService {
     const changes = await this.#changes.subscribe('jobUpdated', id);
     let first: JobRecord | null;
     try {
-      first = await this.get(id);
+      first = await this.get(id, viewer);
     } catch (error) {
       await changes.return();
       throw error;
@@ -162,7 +177,7 @@ export class JobService {
         if (change.status === undefined && change.progress !== undefined) {
           now = { ...last, progress: change.progress };
         } else {
-          const read = await this.get(first.id);
+          const read = await this.#read(first.id);
           // The event says what happened; the read fills in attempts and times.
           now = read === null ? null : settle({ ...read, ...definedOf(change) });
         }
