@@ -1,5 +1,6 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { clientAddress } from './client-address.js';
 import { type Context, createContext } from './context.js';
 import type { Logger } from './logger.js';
 import { createMaskError } from './mask-error.js';
@@ -78,7 +79,9 @@ export function createApp(deps: AppDeps): App {
       warn: (...args) => deps.logger.warn({ args }, 'yoga'),
       error: (...args) => deps.logger.error({ args }, 'yoga'),
     },
-    context: ({ request }) => createContext(deps.services, request),
+    // `request` is absent over WebSocket, whose initial context holds the upgrade request (`req`).
+    context: (initial) =>
+      createContext(deps.services, initial.request, null, clientAddress(initial, deps.trustProxy ?? false)),
   });
 }
 

@@ -1,4 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
+import { clientAddress } from '../client-address.js';
 import { rememberRequestRateLimit } from '../context.js';
 import type { RateLimitDecision } from '../datasources/ports/rate-limiter.js';
 import { RateLimitedError } from '../errors.js';
@@ -22,22 +23,6 @@ function setRateLimitHeaders(headers: Headers, decision: RateLimitDecision): voi
   headers.set('RateLimit-Reset', String(secondsUntil(decision.resetAt)));
 }
 
-function socketAddress(serverContext: unknown): string | null {
-  if (typeof serverContext !== 'object' || serverContext === null || !('req' in serverContext)) return null;
-  const { req } = serverContext;
-  if (typeof req !== 'object' || req === null || !('socket' in req)) return null;
-  const { socket } = req;
-  if (typeof socket !== 'object' || socket === null || !('remoteAddress' in socket)) return null;
-  return typeof socket.remoteAddress === 'string' ? socket.remoteAddress : null;
-}
-
-function clientAddress(request: Request, serverContext: unknown, trustProxy: boolean): string {
-  const forwarded = trustProxy
-    ? request.headers.get('x-forwarded-for')?.split(',').at(-1)?.trim()
-    : undefined;
-  return forwarded || socketAddress(serverContext) || 'unknown';
-}
-
 /**
  * Spends one point of every request to the endpoint before anything else runs, refused ones
  * included: the caller's (the account when signed in), else the client address's, so a bad token
@@ -53,7 +38,7 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
       const { caller } = await authenticateRequest(options.services, request);
       const key =
         caller === null
-          ? `address:${clientAddress(request, serverContext, options.trustProxy)}`
+          ? `address:${clientAddress({ ...serverContext, request }, options.trustProxy)}`
           : `account:${caller.accountId}`;
       const decision = await options.services.requestLimiter.consume(key);
       decisions.set(request, decision);

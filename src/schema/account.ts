@@ -51,9 +51,10 @@ builder.mutationFields((t) => ({
   login: t.field({
     type: AuthPayload,
     description:
-      'A wrong email or password is UNAUTHENTICATED; repeated failures are slowed, then RATE_LIMITED.',
+      'A wrong email or password is UNAUTHENTICATED; repeated failures from one client are slowed, then RATE_LIMITED.',
     args: { email: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
-    resolve: (_root, { email, password }, ctx) => ctx.services.accounts.login(email, password),
+    resolve: (_root, { email, password }, ctx) =>
+      ctx.services.accounts.login(email, password, ctx.clientAddress),
   }),
   logout: t.boolean({
     description: "Ends the caller's session: its token is UNAUTHENTICATED from now on.",

@@ -7,7 +7,7 @@ import type { Role, SessionRecord, SessionStore } from '../datasources/ports/ses
 import { ConflictError, DuplicateKeyError, RateLimitedError, UnauthenticatedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { newId } from './ids.js';
-import { hashPassword, UNKNOWN_ACCOUNT_HASH, verifyPassword } from './passwords.js';
+import { type HashingLimits, PasswordHasher, UNKNOWN_ACCOUNT_HASH } from './passwords.js';
 import { email, parseInput, text } from './validation.js';
 
 export interface Account {
@@ -48,7 +48,9 @@ interface AccountDoc extends StoredDoc {
 export interface AccountSettings {
   sessionTtlSeconds: number;
   loginMaxFailures: number;
+  loginAddressMaxFailures: number;
   loginBlockSeconds: number;
+  hashing: HashingLimits;
   admin?: { email: string; password: string } | undefined;
 }
 
@@ -77,11 +79,14 @@ function toAccount(doc: AccountDoc): Account {
 
 /**
  * Accounts (documents in the store), sessions (in the session store, under the SHA-256 of
- * their token) and the login throttle (a limiter per email that counts failed attempts).
+ * their token) and the login throttle (limiters per email and client address, and per client
+ * address, that count failed attempts).
  */
 export class AccountService {
   private readonly accounts: DocumentCollection<AccountDoc>;
   private readonly loginAttempts: RateLimiter;
+  private readonly addressFailures: RateLimiter;
+  private readonly passwords: PasswordHasher;
 
   constructor(
     store: DocumentStore,
@@ -99,6 +104,14 @@ export class AccountService {
       blockSeconds: settings.loginBlockSeconds,
       whenStoreDown: 'fail',
     });
+    this.addressFailures = rateLimiter({
+      name: 'login-address',
+      points: settings.loginAddressMaxFailures,
+      durationSeconds: settings.loginBlockSeconds,
+      blockSeconds: settings.loginBlockSeconds,
+      whenStoreDown: 'fail',
+    });
+    this.passwords = new PasswordHasher(settings.hashing);
   }
 
   async ensureIndexes(): Promise<void> {
@@ -128,7 +141,7 @@ export class AccountService {
       emailLower: input.email.toLowerCase(),
       name: input.name ?? null,
       role,
-      passwordHash: await hashPassword(input.password),
+      passwordHash: await this.passwords.hash(input.password),
       createdAt: new Date(),
     };
     try {
@@ -154,29 +167,49 @@ export class AccountService {
 
   /**
    * Signs in. A wrong password and an unknown email get the same error after the same work (a
-   * hash check against a dummy hash). Each attempt spends a point of the email's budget and a
-   * success gives it all back: past half the budget attempts are slowed down, past all of it
-   * they are refused (RATE_LIMITED) for LOGIN_BLOCK_SECONDS.
+   * hash check against a dummy hash). Each attempt spends, before the hash, a point of two
+   * budgets: the email's from this client address, and the address's own (OWASP: a stranger's
+   * failures lock the stranger out, not the account's owner). Past half the first, attempts are
+   * slowed down; past either, they are refused (RATE_LIMITED) for LOGIN_BLOCK_SECONDS. A success
+   * clears the first and gives the second its point back.
    */
-  async login(rawEmail: string, rawPassword: string): Promise<SignedIn> {
+  async login(rawEmail: string, rawPassword: string, client: string): Promise<SignedIn> {
     const input = parseInput(loginInput, { email: rawEmail, password: rawPassword });
     const emailLower = input.email.toLowerCase();
-    const throttleKey = sha256(emailLower);
-    const attempt = await this.loginAttempts.consume(throttleKey);
-    if (!attempt.allowed) {
-      const retryAfter = Math.max(1, Math.ceil((attempt.resetAt.getTime() - Date.now()) / 1000));
-      this.logger.warn({ throttleKey: throttleKey.slice(0, 12) }, 'login refused: too many failures');
-      throw new RateLimitedError('too many failed logins for this email, try again later', retryAfter);
+    const pairKey = sha256(`${emailLower}\n${client}`);
+    const addressKey = sha256(client);
+    const [pair, address] = await Promise.all([
+      this.loginAttempts.consume(pairKey),
+      this.addressFailures.consume(addressKey),
+    ]);
+    if (!pair.allowed || !address.allowed) {
+      const until = Math.max(...[pair, address].filter((d) => !d.allowed).map((d) => d.resetAt.getTime()));
+      const retryAfter = Math.max(1, Math.ceil((until - Date.now()) / 1000));
+      this.logger.warn({ throttleKey: pairKey.slice(0, 12) }, 'login refused: too many failures');
+      throw new RateLimitedError(
+        pair.allowed
+          ? 'too many failed logins from this address, try again later'
+          : 'too many failed logins for this email, try again later',
+        retryAfter,
+      );
     }
-    const failuresBefore = attempt.limit - attempt.remaining - 1;
-    const slowAfter = Math.floor(attempt.limit / 2);
+    const failuresBefore = pair.limit - pair.remaining - 1;
+    const slowAfter = Math.floor(pair.limit / 2);
     if (failuresBefore >= slowAfter && failuresBefore > 0)
       await sleep(Math.min(250 * 2 ** (failuresBefore - slowAfter), 2000));
 
     const doc = await this.accounts.findOne({ emailLower });
-    const matches = await verifyPassword(input.password, doc?.passwordHash ?? UNKNOWN_ACCOUNT_HASH);
+    let matches: boolean;
+    try {
+      matches = await this.passwords.verify(input.password, doc?.passwordHash ?? UNKNOWN_ACCOUNT_HASH);
+    } catch (error) {
+      // Too many hashes waiting: this attempt was not checked, so it is not a failure.
+      if (error instanceof RateLimitedError)
+        await Promise.all([this.loginAttempts.refund(pairKey), this.addressFailures.refund(addressKey)]);
+      throw error;
+    }
     if (doc === null || !matches) throw new UnauthenticatedError('wrong email or password');
-    await this.loginAttempts.reset(throttleKey);
+    await Promise.all([this.loginAttempts.reset(pairKey), this.addressFailures.refund(addressKey)]);
     return this.openSession(toAccount(doc));
   }
 
