@@ -7,6 +7,7 @@ import { createMaskError } from './mask-error.js';
 import { useAuthentication } from './plugins/use-authentication.js';
 import { useFreshEventContext } from './plugins/use-fresh-event-context.js';
 import { hardeningPlugins, MAX_BODY_BYTES } from './plugins/use-hardening.js';
+import { useInputFreeErrors } from './plugins/use-input-free-errors.js';
 import { useJit } from './plugins/use-jit.js';
 import { type MetricSources, metricsPlugins } from './plugins/use-metrics.js';
 import { usePresence } from './plugins/use-presence.js';
@@ -39,6 +40,7 @@ export type App = YogaServerInstance<Record<string, never>, Context>;
 
 /** The HTTP app over already-built services. It does no I/O of its own, so tests call `app.fetch`. */
 export function createApp(deps: AppDeps): App {
+  const errors = createMaskError(deps.logger);
   return createYoga<Record<string, never>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -50,7 +52,7 @@ export function createApp(deps: AppDeps): App {
       ? // Subscriptions over graphql-ws: an EventSource cannot send the CSRF-prevention header.
         { title: 'docgate', defaultQuery: DEFAULT_QUERY, subscriptionsProtocol: 'WS' }
       : false,
-    maskedErrors: { maskError: createMaskError(deps.logger) },
+    maskedErrors: { maskError: errors.mask },
     batching: false,
     // Counted as the body is read, so a chunked body without a length is bounded too (413).
     maxRequestBodySize: MAX_BODY_BYTES,
@@ -66,6 +68,8 @@ export function createApp(deps: AppDeps): App {
       useRateLimit({ services: deps.services, endpoint: '/graphql', trustProxy: deps.trustProxy ?? false }),
       useAuthentication({ services: deps.services, endpoint: '/graphql' }),
       ...hardeningPlugins({ introspection: deps.introspection ?? true }),
+      // After the armor, whose hidden suggestions it keeps: values out of request errors.
+      useInputFreeErrors(),
       // Queries and mutations compiled by graphql-jit (see use-jit.ts).
       useJit(),
       // Each subscription event is executed with a fresh context (loaders, caller).
@@ -77,7 +81,11 @@ export function createApp(deps: AppDeps): App {
       debug: (...args) => deps.logger.debug({ args }, 'yoga'),
       info: (...args) => deps.logger.info({ args }, 'yoga'),
       warn: (...args) => deps.logger.warn({ args }, 'yoga'),
-      error: (...args) => deps.logger.error({ args }, 'yoga'),
+      // Yoga logs every error the mask rewrote, as it came (values included) and at error level:
+      // the mask logs those itself, expected ones at info and without values.
+      error: (...args) => {
+        if (!args.every(errors.handled)) deps.logger.error({ args }, 'yoga');
+      },
     },
     // `request` is absent over WebSocket, whose initial context holds the upgrade request (`req`).
     context: (initial) =>

@@ -210,7 +210,9 @@ export class JobService {
     if (!message.success) throw new PermanentJobError('malformed send_email payload');
     const { to, subject, body, messageId } = message.data;
     // RFC 2606 reserves .invalid: such an address can never be delivered, so retrying is pointless.
-    if (to.toLowerCase().endsWith('.invalid')) throw new PermanentJobError(`cannot deliver to ${to}`);
+    // The error names no address: it is logged, and kept with the job.
+    if (to.toLowerCase().endsWith('.invalid'))
+      throw new PermanentJobError('cannot deliver to an address under the reserved .invalid domain');
     await this.#step(job, 10);
     await this.documents
       .collection<OutboxMessage>(OUTBOX)
