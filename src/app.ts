@@ -9,6 +9,7 @@ import { useFreshEventContext } from './plugins/use-fresh-event-context.js';
 import { hardeningPlugins, MAX_BODY_BYTES } from './plugins/use-hardening.js';
 import { useInputFreeErrors } from './plugins/use-input-free-errors.js';
 import { useJit } from './plugins/use-jit.js';
+import { useJsonBody } from './plugins/use-json-body.js';
 import { type MetricSources, metricsPlugins } from './plugins/use-metrics.js';
 import { usePresence } from './plugins/use-presence.js';
 import { useRateLimit } from './plugins/use-rate-limit.js';
@@ -66,6 +67,7 @@ export function createApp(deps: AppDeps): App {
       ...metricsPlugins(deps.metrics ?? {}),
       // Before the others on /graphql: every request is counted, then authenticated, even refused ones.
       useRateLimit({ services: deps.services, endpoint: '/graphql', trustProxy: deps.trustProxy ?? false }),
+      useJsonBody('/graphql'),
       useAuthentication({ services: deps.services, endpoint: '/graphql' }),
       ...hardeningPlugins({ introspection: deps.introspection ?? true }),
       // After the armor, whose hidden suggestions it keeps: values out of request errors.
