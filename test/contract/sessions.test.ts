@@ -60,6 +60,31 @@ function sessionSuite(name: string, make: () => Promise<MadePort<SessionStore>>)
       expect(await sessions.touch('busy', new Date(), 2)).not.toBeNull();
     });
 
+    it('ends every session of an account but the one it keeps, and no other account\'s', async () => {
+      const sessions = await open();
+      const other = { ...owner, accountId: '65f000000000000000000002' };
+      for (const id of ['a', 'b', 'c']) await sessions.create(id, owner, new Date(), 60);
+      await sessions.create('x', other, new Date(), 60);
+      expect(await sessions.endAll(owner.accountId, 'a')).toBe(2);
+      expect(await sessions.touch('a', new Date(), 60)).not.toBeNull();
+      expect(await sessions.touch('b', new Date(), 60)).toBeNull();
+      expect(await sessions.touch('c', new Date(), 60)).toBeNull();
+      expect(await sessions.touch('x', new Date(), 60)).not.toBeNull();
+      expect(await sessions.endAll(owner.accountId)).toBe(1);
+      expect(await sessions.touch('a', new Date(), 60)).toBeNull();
+      expect(await sessions.endAll(owner.accountId)).toBe(0);
+    });
+
+    it('ends a session of an account that lives on because it slid', async () => {
+      const sessions = await open();
+      await sessions.create('slid', owner, new Date(), 2);
+      await sleep(1_200);
+      await sessions.touch('slid', new Date(), 2);
+      await sleep(1_200); // 2.4 s after creation: alive only because it slid
+      expect(await sessions.endAll(owner.accountId)).toBe(1);
+      expect(await sessions.touch('slid', new Date(), 2)).toBeNull();
+    });
+
     it('ends a deleted session', async () => {
       const sessions = await open();
       await sessions.create('gone', owner, new Date(), 60);
@@ -86,13 +111,31 @@ describe('SessionStore on Redis', () => {
     try {
       const sessions = new RedisSessionStore(own.redis, own.prefix);
       await sessions.create('ttl', owner, new Date(), 30);
-      const [key] = await own.keys();
-      expect(key).toBe(`${own.prefix}session:ttl`);
-      const ttl = await own.redis.pttl(key ?? '');
+      const key = `${own.prefix}session:ttl`;
+      expect(await own.keys()).toContain(key);
+      const ttl = await own.redis.pttl(key);
       expect(ttl).toBeGreaterThan(25_000);
       expect(ttl).toBeLessThanOrEqual(30_000);
       await sessions.touch('ttl', new Date(), 600);
-      expect(await own.redis.pttl(key ?? '')).toBeGreaterThan(590_000);
+      expect(await own.redis.pttl(key)).toBeGreaterThan(590_000);
+      // The account's index outlives the session it now holds longer.
+      expect(await own.redis.pttl(`${own.prefix}account-sessions:${owner.accountId}`)).toBeGreaterThan(600_000);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('keeps an account\'s index of sessions only while one of them lives', async () => {
+    const own = await openTestRedis();
+    try {
+      const sessions = new RedisSessionStore(own.redis, own.prefix);
+      await sessions.create('gone', owner, new Date(), 60);
+      await sessions.delete('gone');
+      await sessions.create('short', owner, new Date(), 1);
+      // The index drops ended sessions as new ones are made.
+      expect(await own.redis.smembers(`${own.prefix}account-sessions:${owner.accountId}`)).toEqual(['short']);
+      await sleep(2_200); // the index lives twice the session lifetime
+      expect(await own.keys()).toEqual([]);
     } finally {
       await own.close();
     }
