@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { DocumentCollection, DocumentStore, StoredDoc } from '../datasources/ports/documents.js';
-import type { RateLimiter, RateLimiterFactory } from '../datasources/ports/rate-limiter.js';
+import type { RateLimiterFactory } from '../datasources/ports/rate-limiter.js';
 import type { Role, SessionRecord, SessionStore } from '../datasources/ports/sessions.js';
-import { ConflictError, DuplicateKeyError, RateLimitedError, UnauthenticatedError } from '../errors.js';
+import { ConflictError, DuplicateKeyError, UnauthenticatedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { newId } from './ids.js';
+import { LoginThrottle } from './login-throttle.js';
 import { type HashingLimits, PasswordHasher, UNKNOWN_ACCOUNT_HASH } from './passwords.js';
 import { email, parseInput, text } from './validation.js';
 
@@ -65,6 +65,8 @@ export type RegisterInput = z.input<typeof registerInput>;
 
 const loginInput = z.object({ email, password });
 
+const changePasswordInput = z.object({ current: password, new: password });
+
 /** `Bearer <43 base64url characters>`; the length bound is checked before any pattern runs. */
 const BEARER = /^Bearer ([A-Za-z0-9_-]{43})$/i;
 const MAX_AUTHORIZATION_LENGTH = 256;
@@ -79,13 +81,11 @@ function toAccount(doc: AccountDoc): Account {
 
 /**
  * Accounts (documents in the store), sessions (in the session store, under the SHA-256 of
- * their token) and the login throttle (limiters per email and client address, and per client
- * address, that count failed attempts).
+ * their token, indexed by account) and the throttle on password checks (login-throttle.ts).
  */
 export class AccountService {
   private readonly accounts: DocumentCollection<AccountDoc>;
-  private readonly loginAttempts: RateLimiter;
-  private readonly addressFailures: RateLimiter;
+  private readonly throttle: LoginThrottle;
   private readonly passwords: PasswordHasher;
 
   constructor(
@@ -96,21 +96,15 @@ export class AccountService {
     private readonly logger: Logger,
   ) {
     this.accounts = store.collection<AccountDoc>(ACCOUNTS);
-    // Login fails closed: with the shared store down, no one is let in on a local count.
-    this.loginAttempts = rateLimiter({
-      name: 'login',
-      points: settings.loginMaxFailures,
-      durationSeconds: settings.loginBlockSeconds,
-      blockSeconds: settings.loginBlockSeconds,
-      whenStoreDown: 'fail',
-    });
-    this.addressFailures = rateLimiter({
-      name: 'login-address',
-      points: settings.loginAddressMaxFailures,
-      durationSeconds: settings.loginBlockSeconds,
-      blockSeconds: settings.loginBlockSeconds,
-      whenStoreDown: 'fail',
-    });
+    this.throttle = new LoginThrottle(
+      rateLimiter,
+      {
+        maxFailures: settings.loginMaxFailures,
+        addressMaxFailures: settings.loginAddressMaxFailures,
+        blockSeconds: settings.loginBlockSeconds,
+      },
+      logger,
+    );
     this.passwords = new PasswordHasher(settings.hashing);
   }
 
@@ -167,49 +161,16 @@ export class AccountService {
 
   /**
    * Signs in. A wrong password and an unknown email get the same error after the same work (a
-   * hash check against a dummy hash). Each attempt spends, before the hash, a point of two
-   * budgets: the email's from this client address, and the address's own (OWASP: a stranger's
-   * failures lock the stranger out, not the account's owner). Past half the first, attempts are
-   * slowed down; past either, they are refused (RATE_LIMITED) for LOGIN_BLOCK_SECONDS. A success
-   * clears the first and gives the second its point back.
+   * hash check against a dummy hash), each check throttled by email and client address.
    */
   async login(rawEmail: string, rawPassword: string, client: string): Promise<SignedIn> {
     const input = parseInput(loginInput, { email: rawEmail, password: rawPassword });
     const emailLower = input.email.toLowerCase();
-    const pairKey = sha256(`${emailLower}\n${client}`);
-    const addressKey = sha256(client);
-    const [pair, address] = await Promise.all([
-      this.loginAttempts.consume(pairKey),
-      this.addressFailures.consume(addressKey),
-    ]);
-    if (!pair.allowed || !address.allowed) {
-      const until = Math.max(...[pair, address].filter((d) => !d.allowed).map((d) => d.resetAt.getTime()));
-      const retryAfter = Math.max(1, Math.ceil((until - Date.now()) / 1000));
-      this.logger.warn({ throttleKey: pairKey.slice(0, 12) }, 'login refused: too many failures');
-      throw new RateLimitedError(
-        pair.allowed
-          ? 'too many failed logins from this address, try again later'
-          : 'too many failed logins for this email, try again later',
-        retryAfter,
-      );
-    }
-    const failuresBefore = pair.limit - pair.remaining - 1;
-    const slowAfter = Math.floor(pair.limit / 2);
-    if (failuresBefore >= slowAfter && failuresBefore > 0)
-      await sleep(Math.min(250 * 2 ** (failuresBefore - slowAfter), 2000));
-
     const doc = await this.accounts.findOne({ emailLower });
-    let matches: boolean;
-    try {
-      matches = await this.passwords.verify(input.password, doc?.passwordHash ?? UNKNOWN_ACCOUNT_HASH);
-    } catch (error) {
-      // Too many hashes waiting: this attempt was not checked, so it is not a failure.
-      if (error instanceof RateLimitedError)
-        await Promise.all([this.loginAttempts.refund(pairKey), this.addressFailures.refund(addressKey)]);
-      throw error;
-    }
+    const matches = await this.throttle.check(emailLower, client, () =>
+      this.passwords.verify(input.password, doc?.passwordHash ?? UNKNOWN_ACCOUNT_HASH),
+    );
     if (doc === null || !matches) throw new UnauthenticatedError('wrong email or password');
-    await Promise.all([this.loginAttempts.reset(pairKey), this.addressFailures.refund(addressKey)]);
     return this.openSession(toAccount(doc));
   }
 
@@ -246,6 +207,31 @@ export class AccountService {
   /** Ends the caller's session: its token is refused everywhere from now on. */
   async logout(caller: Caller): Promise<boolean> {
     await this.sessions.delete(caller.sessionId);
+    return true;
+  }
+
+  /** Ends every session of the caller's account, its own included. */
+  async logoutAll(caller: Caller): Promise<boolean> {
+    await this.sessions.endAll(caller.accountId);
+    return true;
+  }
+
+  /**
+   * Sets a new password (the rules of `register`) once the current one is checked, as a login
+   * is (throttled; a wrong one is UNAUTHENTICATED), then ends every other session of the account:
+   * whoever held one must sign in with the new password.
+   */
+  async changePassword(caller: Caller, current: string, next: string, client: string): Promise<boolean> {
+    const input = parseInput(changePasswordInput, { current, new: next });
+    const doc = await this.accounts.findOne({ _id: caller.accountId });
+    if (doc === null) throw new UnauthenticatedError('this account no longer exists; sign in again');
+    const matches = await this.throttle.check(doc.emailLower, client, () =>
+      this.passwords.verify(input.current, doc.passwordHash),
+    );
+    if (!matches) throw new UnauthenticatedError('the current password is wrong');
+    const passwordHash = await this.passwords.hash(input.new);
+    await this.accounts.findOneAndUpdate({ _id: doc._id }, { $set: { passwordHash } });
+    await this.sessions.endAll(caller.accountId, caller.sessionId);
     return true;
   }
 
