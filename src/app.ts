@@ -1,4 +1,5 @@
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { clientAddress } from './client-address.js';
 import { type Context, createContext } from './context.js';
 import { renderDocgateGraphiQL } from './graphiql/render.js';
 import { graphiqlTabs } from './graphiql/tabs.js';
@@ -12,6 +13,7 @@ import { useFreshEventContext } from './plugins/use-fresh-event-context.js';
 import { useGraphQLSSESingleConnection } from './plugins/use-graphql-sse.js';
 import { hardeningPlugins, MAX_BODY_BYTES } from './plugins/use-hardening.js';
 import { useInputBounds } from './plugins/use-input-bounds.js';
+import { useInputFreeErrors } from './plugins/use-input-free-errors.js';
 import { useJit } from './plugins/use-jit.js';
 import { useJsonPosts } from './plugins/use-json-posts.js';
 import { type MetricSources, metricsPlugins } from './plugins/use-metrics.js';
@@ -62,6 +64,7 @@ export function createApp(deps: AppDeps): App {
     // Over fetch, so the token of a login goes along with subscriptions too.
     subscriptionsProtocol: 'SSE',
   } as const;
+  const errors = createMaskError(deps.logger);
   return createYoga<Record<string, never>, Context>({
     schema,
     graphqlEndpoint: ENDPOINT,
@@ -73,7 +76,7 @@ export function createApp(deps: AppDeps): App {
     // Only on the endpoint itself: Yoga's GraphiQL plugin runs before ours and matches any URL
     // ending in it.
     graphiql: deps.graphiql ? (request) => isEndpointPath(new URL(request.url), ENDPOINT) && graphiql : false,
-    maskedErrors: { maskError: createMaskError(deps.logger) },
+    maskedErrors: { maskError: errors.mask },
     batching: false,
     // Counted as the body is read, so a chunked body without a length is bounded too (413).
     maxRequestBodySize: MAX_BODY_BYTES,
@@ -92,6 +95,8 @@ export function createApp(deps: AppDeps): App {
       useJsonPosts({ endpoint: ENDPOINT }),
       useGraphQLSSESingleConnection({ endpoint: ENDPOINT }),
       ...hardeningPlugins({ introspection: deps.introspection ?? true }),
+      // After the armor, whose hidden suggestions it keeps: values out of request errors.
+      useInputFreeErrors(),
       // Before variables are coerced: graphql-js recurses once per level of nesting.
       useInputBounds(),
       // Queries and mutations compiled by graphql-jit (see use-jit.ts).
@@ -107,8 +112,14 @@ export function createApp(deps: AppDeps): App {
       debug: (...args) => deps.logger.debug({ args }, 'yoga'),
       info: (...args) => deps.logger.info({ args }, 'yoga'),
       warn: (...args) => deps.logger.warn({ args }, 'yoga'),
-      error: (...args) => deps.logger.error({ args }, 'yoga'),
+      // Yoga logs every error the mask rewrote, as it came (values included) and at error level:
+      // the mask logs those itself, expected ones at info and without values.
+      error: (...args) => {
+        if (!args.every(errors.handled)) deps.logger.error({ args }, 'yoga');
+      },
     },
-    context: ({ request }) => createContext(deps.services, request),
+    // `request` is absent over WebSocket, whose initial context holds the upgrade request (`req`).
+    context: (initial) =>
+      createContext(deps.services, initial.request, null, clientAddress(initial, deps.trustProxy ?? false)),
   });
 }

@@ -44,10 +44,20 @@ const schema = z
     ADMIN_PASSWORD: z.string().min(8).max(128).optional(),
     /** Sliding session lifetime. Default 3600. */
     SESSION_TTL_SECONDS: positiveInt(3600),
-    /** Failed logins per email within LOGIN_BLOCK_SECONDS before further attempts are refused. Default 10. */
+    /**
+     * Failed logins per email from one client address within LOGIN_BLOCK_SECONDS before that
+     * address's further attempts on that email are refused; the owner, from another address, is
+     * not. Default 10.
+     */
     LOGIN_MAX_FAILURES: positiveInt(10),
-    /** How long failed logins count, and how long an email stays refused once over the limit. Default 900. */
+    /** Failed logins from one client address, whatever the email, before it is refused. Default 100. */
+    LOGIN_ADDRESS_MAX_FAILURES: positiveInt(100),
+    /** How long failed logins count, and how long a refused email/address stays refused. Default 900. */
     LOGIN_BLOCK_SECONDS: positiveInt(900),
+    /** Password hashes (scrypt, 128 MiB each) run at once by this process. Default 2. */
+    PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+    /** Password hashes waiting for a slot; a login or registration past it is RATE_LIMITED. Default 8. */
+    PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(8),
     /** Shared cache entry lifetime. Default 300. */
     CACHE_TTL_SECONDS: positiveInt(300),
     /** Requests per window per caller. Default 100. */

@@ -14,6 +14,8 @@ export interface Context {
   caller: Caller | null;
   /** This request's rate-limit state, its point already spent; null outside HTTP requests. */
   rateLimit: RateLimitDecision | null;
+  /** The client's address (see client-address.ts), for the login throttle; `unknown` when none. */
+  clientAddress: string;
 }
 
 const requestCallers = new WeakMap<Request, Caller | null>();
@@ -38,6 +40,7 @@ export function createContext(
   services: Services,
   request: YogaInitialContext['request'] | null,
   caller: Caller | null = null,
+  clientAddress = 'unknown',
 ): Context {
   const found = request === null ? undefined : requestCallers.get(request);
   if (found === undefined && request?.headers.has('authorization')) {
@@ -49,5 +52,6 @@ export function createContext(
     loaders: createLoaders(services),
     caller: found ?? caller,
     rateLimit: (request === null ? undefined : requestRateLimits.get(request)) ?? null,
+    clientAddress,
   };
 }

@@ -4,9 +4,10 @@ import { CloseCode, type OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { App } from './app.js';
+import { clientAddress } from './client-address.js';
 import { AppError, UnauthenticatedError } from './errors.js';
 import type { Logger } from './logger.js';
-import { admit, authenticate, callerKey, clientAddress } from './plugins/admission.js';
+import { admit, authenticate, callerKey } from './plugins/admission.js';
 import type { CallerSlots } from './plugins/caller-slots.js';
 import { operationRefusal } from './plugins/refusal.js';
 import { MAX_BODY_BYTES } from './plugins/use-hardening.js';
@@ -70,11 +71,6 @@ export function credentialOf(params: Readonly<Record<string, unknown>> | undefin
   return value;
 }
 
-function forwardedFor(request: IncomingMessage): string | null {
-  const value = request.headers['x-forwarded-for'];
-  return Array.isArray(value) ? value.join(',') : (value ?? null);
-}
-
 /** graphql-ws' close code for "too many", used for a caller past MAX_CONNECTIONS_PER_CALLER. */
 export const TOO_MANY_CONNECTIONS = CloseCode.TooManyInitialisationRequests;
 
@@ -135,11 +131,7 @@ export function attachWebSocket(
           // Gone while it was authenticated: onClose has run already, so take no slot it would keep.
           if (ctx.extra.socket.readyState !== WebSocket.OPEN) return false;
           const { request } = ctx.extra;
-          const address = clientAddress(
-            forwardedFor(request),
-            request.socket.remoteAddress,
-            options.trustProxy ?? false,
-          );
+          const address = clientAddress({ req: request }, options.trustProxy ?? false);
           const release = options.connectionSlots.take(callerKey(caller, address));
           if (release === null) {
             ctx.extra.socket.close(TOO_MANY_CONNECTIONS, 'Too many connections');

@@ -45,6 +45,7 @@ export async function peerContext(services: Services, authorization: string | un
     loaders: createLoaders(services),
     caller: await services.accounts.authenticate(authorization ?? null),
     rateLimit: null,
+    clientAddress: 'unknown',
   };
 }
 

@@ -67,7 +67,13 @@ function limiterOff(services: Services): void {
     remaining: points,
     resetAt: new Date(Date.now() + 60_000),
   });
-  services.requestLimiter = { points, consume: allow, peek: allow, reset: async () => {} };
+  services.requestLimiter = {
+    points,
+    consume: allow,
+    peek: allow,
+    refund: async () => {},
+    reset: async () => {},
+  };
 }
 
 const options = optionsFromEnv<DocgateOptions>();

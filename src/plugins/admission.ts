@@ -33,16 +33,6 @@ export function authenticate(services: Services, authorization: string | null): 
   );
 }
 
-/** The address rate limits count an anonymous caller by: the socket's, or the proxy's last hop. */
-export function clientAddress(
-  forwardedFor: string | null | undefined,
-  socketAddress: string | null | undefined,
-  trustProxy: boolean,
-): string {
-  const forwarded = trustProxy ? forwardedFor?.split(',').at(-1)?.trim() : undefined;
-  return forwarded || socketAddress || 'unknown';
-}
-
 /** Whose budget and slots an operation uses: the account when signed in, else the client address. */
 export function callerKey(caller: Caller | null, address: string): string {
   return caller === null ? `address:${address}` : `account:${caller.accountId}`;

@@ -1,6 +1,12 @@
-import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
+import {
+  createCounter,
+  createHistogram,
+  type FillLabelsFnParams,
+  usePrometheus,
+} from '@graphql-yoga/plugin-prometheus';
 import type { Plugin } from 'graphql-yoga';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { operationLabel } from './known-operations.js';
 
 /** Live figures the app reports at scrape time; each is optional, as not every process has them. */
 export interface MetricSources {
@@ -80,16 +86,87 @@ export function metricsPlugins(sources: MetricSources): Plugin[] {
       endpoint: '/metrics',
       // The path alone is enough; the full URL (query string included) would explode cardinality.
       labels: { method: true, statusCode: true, url: false },
-      metrics: {
-        graphql_envelop_request: true,
-        graphql_envelop_request_duration: true,
-        graphql_envelop_error_result: true,
-        graphql_envelop_phase_parse: true,
-        graphql_envelop_phase_validate: true,
-        graphql_envelop_phase_execute: true,
-        graphql_yoga_http_duration: true,
-      },
+      metrics: operationMetrics(registry),
     }),
     countErrors,
   ];
+}
+
+/**
+ * The plugin's metrics with bounded labels: the operation name only when the server knows it
+ * (known-operations.ts), and no error path (a client's aliases are paths). By default both are
+ * taken from the request as sent, one series per distinct value.
+ */
+function operationMetrics(registry: Registry) {
+  type OperationLabel = 'operationName' | 'operationType';
+  const labelNames: OperationLabel[] = ['operationName', 'operationType'];
+  const labels = (params: FillLabelsFnParams) => ({
+    operationName: operationLabel(params.operationName),
+    operationType: params.operationType ?? 'unknown',
+  });
+  const histogram = <P extends string>(name: string, help: string, phases: [P, ...P[]]) =>
+    createHistogram<P, OperationLabel>({
+      registry,
+      histogram: { name, help, labelNames },
+      fillLabelsFn: labels,
+      phases,
+    });
+  return {
+    graphql_envelop_request: createCounter<'execute' | 'subscribe', OperationLabel>({
+      registry,
+      counter: { name: 'graphql_envelop_request', help: 'GraphQL operations executed', labelNames },
+      fillLabelsFn: labels,
+      phases: ['execute', 'subscribe'],
+    }),
+    graphql_envelop_request_duration: histogram(
+      'graphql_envelop_request_duration',
+      'Time from parse to the end of execute',
+      ['execute', 'subscribe'],
+    ),
+    graphql_envelop_error_result: createCounter<
+      'parse' | 'validate' | 'context' | 'execute' | 'subscribe',
+      OperationLabel | 'phase'
+    >({
+      registry,
+      counter: {
+        name: 'graphql_envelop_error_result',
+        help: 'Errors reported, by phase',
+        labelNames: [...labelNames, 'phase'],
+      },
+      fillLabelsFn: (params) => ({ ...labels(params), phase: params.errorPhase ?? 'unknown' }),
+      phases: ['parse', 'validate', 'context', 'execute', 'subscribe'],
+    }),
+    graphql_envelop_phase_parse: histogram('graphql_envelop_phase_parse', 'Time spent parsing', ['parse']),
+    graphql_envelop_phase_validate: histogram('graphql_envelop_phase_validate', 'Time spent validating', [
+      'validate',
+    ]),
+    graphql_envelop_phase_execute: histogram('graphql_envelop_phase_execute', 'Time spent executing', [
+      'execute',
+    ]),
+    graphql_envelop_phase_context: histogram(
+      'graphql_envelop_phase_context',
+      'Time spent building contexts',
+      ['context'],
+    ),
+    graphql_envelop_phase_subscribe: histogram('graphql_envelop_phase_subscribe', 'Time spent subscribing', [
+      'subscribe',
+    ]),
+    // On by default, with operation names as sent: the duration histogram above says the same.
+    graphql_envelop_request_time_summary: false,
+    graphql_envelop_deprecated_field: false,
+    graphql_yoga_http_duration: createHistogram<'request', OperationLabel | 'method' | 'statusCode'>({
+      registry,
+      histogram: {
+        name: 'graphql_yoga_http_duration',
+        help: 'Time spent on HTTP requests',
+        labelNames: [...labelNames, 'method', 'statusCode'],
+      },
+      fillLabelsFn: (params, { request, response }: { request: Request; response: Response }) => ({
+        ...labels(params),
+        method: request.method,
+        statusCode: response.status,
+      }),
+      phases: ['request'],
+    }),
+  };
 }

@@ -1,8 +1,9 @@
 import type { Plugin } from 'graphql-yoga';
+import { clientAddress } from '../client-address.js';
 import { rememberRequestRateLimit } from '../context.js';
 import type { RateLimitDecision } from '../datasources/ports/rate-limiter.js';
 import type { Services } from '../services/index.js';
-import { admit, clientAddress, secondsUntil } from './admission.js';
+import { admit, secondsUntil } from './admission.js';
 import { isEndpointRequest, refusal } from './refusal.js';
 import { authenticateRequest } from './use-authentication.js';
 
@@ -18,15 +19,6 @@ function setRateLimitHeaders(headers: Headers, decision: RateLimitDecision): voi
   headers.set('RateLimit-Limit', String(decision.limit));
   headers.set('RateLimit-Remaining', String(decision.remaining));
   headers.set('RateLimit-Reset', String(secondsUntil(decision.resetAt)));
-}
-
-function socketAddress(serverContext: unknown): string | null {
-  if (typeof serverContext !== 'object' || serverContext === null || !('req' in serverContext)) return null;
-  const { req } = serverContext;
-  if (typeof req !== 'object' || req === null || !('socket' in req)) return null;
-  const { socket } = req;
-  if (typeof socket !== 'object' || socket === null || !('remoteAddress' in socket)) return null;
-  return typeof socket.remoteAddress === 'string' ? socket.remoteAddress : null;
 }
 
 const requestKeys = new WeakMap<object, string>();
@@ -47,11 +39,7 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
   return {
     async onRequest({ request, url, serverContext, endResponse }) {
       if (!isEndpointRequest(request, url, options.endpoint)) return;
-      const address = clientAddress(
-        request.headers.get('x-forwarded-for'),
-        socketAddress(serverContext),
-        options.trustProxy,
-      );
+      const address = clientAddress({ ...serverContext, request }, options.trustProxy);
       const admission = await admit(
         options.services,
         await authenticateRequest(options.services, request),

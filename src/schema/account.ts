@@ -1,5 +1,6 @@
 import type { Account as AccountShape, SignedIn } from '../services/accounts.js';
 import { builder } from './builder.js';
+import { signedIn } from './signed-in.js';
 
 export const Role = builder.enumType('Role', {
   values: { USER: { description: 'A signed-in account.' }, ADMIN: { description: 'Also manages.' } } as const,
@@ -51,13 +52,27 @@ builder.mutationFields((t) => ({
   login: t.field({
     type: AuthPayload,
     description:
-      'A wrong email or password is UNAUTHENTICATED; repeated failures are slowed, then RATE_LIMITED.',
+      'A wrong email or password is UNAUTHENTICATED; repeated failures from one client are slowed, then RATE_LIMITED.',
     args: { email: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
-    resolve: (_root, { email, password }, ctx) => ctx.services.accounts.login(email, password),
+    resolve: (_root, { email, password }, ctx) =>
+      ctx.services.accounts.login(email, password, ctx.clientAddress),
   }),
   logout: t.boolean({
     description: "Ends the caller's session: its token is UNAUTHENTICATED from now on.",
     authScopes: { user: true },
     resolve: (_root, _args, ctx) => (ctx.caller === null ? false : ctx.services.accounts.logout(ctx.caller)),
+  }),
+  logoutAll: t.boolean({
+    description: "Ends every session of the caller's account, this one included.",
+    authScopes: { user: true },
+    resolve: (_root, _args, ctx) => ctx.services.accounts.logoutAll(signedIn(ctx)),
+  }),
+  changePassword: t.boolean({
+    description:
+      'Sets a new password (8..128 characters) once `current` is checked (a wrong one is UNAUTHENTICATED, repeated failures RATE_LIMITED), and ends every other session of the account.',
+    authScopes: { user: true },
+    args: { current: t.arg.string({ required: true }), new: t.arg.string({ required: true }) },
+    resolve: (_root, args, ctx) =>
+      ctx.services.accounts.changePassword(signedIn(ctx), args.current, args.new, ctx.clientAddress),
   }),
 }));

@@ -1,6 +1,6 @@
 import type { QueueCounts as CountsShape, JobRecord } from '../datasources/ports/jobs.js';
-import { UnauthenticatedError } from '../errors.js';
 import { builder } from './builder.js';
+import { signedIn } from './signed-in.js';
 
 export const JobStatus = builder.enumType('JobStatus', {
   values: {
@@ -47,10 +47,11 @@ builder.queryFields((t) => ({
   job: t.field({
     type: Job,
     nullable: true,
-    description: '`null` for an unknown id (finished jobs are kept 24 h).',
+    description:
+      "`null` for an unknown id (finished jobs are kept 24 h) and for another account's job (ADMINs see all).",
     authScopes: { user: true },
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, ctx) => ctx.services.jobs.get(String(id)),
+    resolve: (_root, { id }, ctx) => ctx.services.jobs.get(String(id), signedIn(ctx)),
   }),
   queue: t.field({
     type: QueueCounts,
@@ -66,20 +67,18 @@ builder.mutationFields((t) => ({
       '`generate_report` (payload `{ "report": "customersByCity" }`) or `send_email` (payload `{ "to", "subject", "body" }`).',
     authScopes: { user: true },
     args: { type: t.arg.string({ required: true }), payload: t.arg({ type: 'JSON' }) },
-    resolve: (_root, { type, payload }, ctx) => {
-      if (ctx.caller === null) throw new UnauthenticatedError('sign in to enqueue a job');
-      return ctx.services.jobs.enqueue(type, payload, ctx.caller.accountId);
-    },
+    resolve: (_root, { type, payload }, ctx) => ctx.services.jobs.enqueue(type, payload, signedIn(ctx)),
   }),
 }));
 
 builder.subscriptionFields((t) => ({
   jobUpdated: t.field({
     type: Job,
-    description: "The job's current state, then every change of status or progress; ends when it finishes.",
+    description:
+      "The job's current state, then every change of status or progress; ends when it finishes. Another account's job is NOT_FOUND (ADMINs see all).",
     authScopes: { user: true },
     args: { id: t.arg.id({ required: true }) },
-    subscribe: (_root, { id }, ctx) => ctx.services.jobs.watch(String(id)),
+    subscribe: (_root, { id }, ctx) => ctx.services.jobs.watch(String(id), signedIn(ctx)),
     resolve: (job) => job,
   }),
 }));

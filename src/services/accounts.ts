@@ -1,13 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { DocumentCollection, DocumentStore, StoredDoc } from '../datasources/ports/documents.js';
-import type { RateLimiter, RateLimiterFactory } from '../datasources/ports/rate-limiter.js';
+import type { RateLimiterFactory } from '../datasources/ports/rate-limiter.js';
 import type { Role, SessionRecord, SessionStore } from '../datasources/ports/sessions.js';
-import { ConflictError, DuplicateKeyError, RateLimitedError, UnauthenticatedError } from '../errors.js';
+import { ConflictError, DuplicateKeyError, UnauthenticatedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { newId } from './ids.js';
-import { hashPassword, UNKNOWN_ACCOUNT_HASH, verifyPassword } from './passwords.js';
+import { LoginThrottle } from './login-throttle.js';
+import { type HashingLimits, PasswordHasher, UNKNOWN_ACCOUNT_HASH } from './passwords.js';
 import { email, parseInput, text } from './validation.js';
 
 export interface Account {
@@ -48,7 +48,9 @@ interface AccountDoc extends StoredDoc {
 export interface AccountSettings {
   sessionTtlSeconds: number;
   loginMaxFailures: number;
+  loginAddressMaxFailures: number;
   loginBlockSeconds: number;
+  hashing: HashingLimits;
   admin?: { email: string; password: string } | undefined;
 }
 
@@ -62,6 +64,8 @@ const registerInput = z.object({ email, password, name: text(100).nullish() });
 export type RegisterInput = z.input<typeof registerInput>;
 
 const loginInput = z.object({ email, password });
+
+const changePasswordInput = z.object({ current: password, new: password });
 
 /** `Bearer <43 base64url characters>`; the length bound is checked before any pattern runs. */
 const BEARER = /^Bearer ([A-Za-z0-9_-]{43})$/i;
@@ -77,11 +81,12 @@ function toAccount(doc: AccountDoc): Account {
 
 /**
  * Accounts (documents in the store), sessions (in the session store, under the SHA-256 of
- * their token) and the login throttle (a limiter per email that counts failed attempts).
+ * their token, indexed by account) and the throttle on password checks (login-throttle.ts).
  */
 export class AccountService {
   private readonly accounts: DocumentCollection<AccountDoc>;
-  private readonly loginAttempts: RateLimiter;
+  private readonly throttle: LoginThrottle;
+  private readonly passwords: PasswordHasher;
 
   constructor(
     store: DocumentStore,
@@ -91,14 +96,16 @@ export class AccountService {
     private readonly logger: Logger,
   ) {
     this.accounts = store.collection<AccountDoc>(ACCOUNTS);
-    // Login fails closed: with the shared store down, no one is let in on a local count.
-    this.loginAttempts = rateLimiter({
-      name: 'login',
-      points: settings.loginMaxFailures,
-      durationSeconds: settings.loginBlockSeconds,
-      blockSeconds: settings.loginBlockSeconds,
-      whenStoreDown: 'fail',
-    });
+    this.throttle = new LoginThrottle(
+      rateLimiter,
+      {
+        maxFailures: settings.loginMaxFailures,
+        addressMaxFailures: settings.loginAddressMaxFailures,
+        blockSeconds: settings.loginBlockSeconds,
+      },
+      logger,
+    );
+    this.passwords = new PasswordHasher(settings.hashing);
   }
 
   async ensureIndexes(): Promise<void> {
@@ -142,7 +149,7 @@ export class AccountService {
       emailLower: input.email.toLowerCase(),
       name: input.name ?? null,
       role,
-      passwordHash: await hashPassword(input.password),
+      passwordHash: await this.passwords.hash(input.password),
       createdAt: new Date(),
     };
     try {
@@ -168,29 +175,16 @@ export class AccountService {
 
   /**
    * Signs in. A wrong password and an unknown email get the same error after the same work (a
-   * hash check against a dummy hash). Each attempt spends a point of the email's budget and a
-   * success gives it all back: past half the budget attempts are slowed down, past all of it
-   * they are refused (RATE_LIMITED) for LOGIN_BLOCK_SECONDS.
+   * hash check against a dummy hash), each check throttled by email and client address.
    */
-  async login(rawEmail: string, rawPassword: string): Promise<SignedIn> {
+  async login(rawEmail: string, rawPassword: string, client: string): Promise<SignedIn> {
     const input = parseInput(loginInput, { email: rawEmail, password: rawPassword });
     const emailLower = input.email.toLowerCase();
-    const throttleKey = sha256(emailLower);
-    const attempt = await this.loginAttempts.consume(throttleKey);
-    if (!attempt.allowed) {
-      const retryAfter = Math.max(1, Math.ceil((attempt.resetAt.getTime() - Date.now()) / 1000));
-      this.logger.warn({ throttleKey: throttleKey.slice(0, 12) }, 'login refused: too many failures');
-      throw new RateLimitedError('too many failed logins for this email, try again later', retryAfter);
-    }
-    const failuresBefore = attempt.limit - attempt.remaining - 1;
-    const slowAfter = Math.floor(attempt.limit / 2);
-    if (failuresBefore >= slowAfter && failuresBefore > 0)
-      await sleep(Math.min(250 * 2 ** (failuresBefore - slowAfter), 2000));
-
     const doc = await this.accounts.findOne({ emailLower });
-    const matches = await verifyPassword(input.password, doc?.passwordHash ?? UNKNOWN_ACCOUNT_HASH);
+    const matches = await this.throttle.check(emailLower, client, () =>
+      this.passwords.verify(input.password, doc?.passwordHash ?? UNKNOWN_ACCOUNT_HASH),
+    );
     if (doc === null || !matches) throw new UnauthenticatedError('wrong email or password');
-    await this.loginAttempts.reset(throttleKey);
     return this.openSession(toAccount(doc));
   }
 
@@ -227,6 +221,31 @@ export class AccountService {
   /** Ends the caller's session: its token is refused everywhere from now on. */
   async logout(caller: Caller): Promise<boolean> {
     await this.sessions.delete(caller.sessionId);
+    return true;
+  }
+
+  /** Ends every session of the caller's account, its own included. */
+  async logoutAll(caller: Caller): Promise<boolean> {
+    await this.sessions.endAll(caller.accountId);
+    return true;
+  }
+
+  /**
+   * Sets a new password (the rules of `register`) once the current one is checked, as a login
+   * is (throttled; a wrong one is UNAUTHENTICATED), then ends every other session of the account:
+   * whoever held one must sign in with the new password.
+   */
+  async changePassword(caller: Caller, current: string, next: string, client: string): Promise<boolean> {
+    const input = parseInput(changePasswordInput, { current, new: next });
+    const doc = await this.accounts.findOne({ _id: caller.accountId });
+    if (doc === null) throw new UnauthenticatedError('this account no longer exists; sign in again');
+    const matches = await this.throttle.check(doc.emailLower, client, () =>
+      this.passwords.verify(input.current, doc.passwordHash),
+    );
+    if (!matches) throw new UnauthenticatedError('the current password is wrong');
+    const passwordHash = await this.passwords.hash(input.new);
+    await this.accounts.findOneAndUpdate({ _id: doc._id }, { $set: { passwordHash } });
+    await this.sessions.endAll(caller.accountId, caller.sessionId);
     return true;
   }
 

@@ -55,7 +55,9 @@ export function createServices(backends: Backends, logger: Logger): Services {
       {
         sessionTtlSeconds: config.SESSION_TTL_SECONDS,
         loginMaxFailures: config.LOGIN_MAX_FAILURES,
+        loginAddressMaxFailures: config.LOGIN_ADDRESS_MAX_FAILURES,
         loginBlockSeconds: config.LOGIN_BLOCK_SECONDS,
+        hashing: { concurrency: config.PASSWORD_HASH_CONCURRENCY, queue: config.PASSWORD_HASH_QUEUE },
         admin:
           config.ADMIN_EMAIL === undefined || config.ADMIN_PASSWORD === undefined
             ? undefined

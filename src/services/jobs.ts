@@ -20,6 +20,7 @@ import {
 } from '../errors.js';
 import { EventQueue } from '../event-queue.js';
 import type { Logger } from '../logger.js';
+import type { Caller } from './accounts.js';
 import type { CustomerService } from './customers.js';
 import { newId } from './ids.js';
 import { email, parseInput, text } from './validation.js';
@@ -88,9 +89,11 @@ export class JobService {
 
   /**
    * Checks the payload, then the account's quotas (its outbox, then its jobs per 24 h), then
-   * queues the job. A refused payload spends no quota.
+   * queues the job, owned by the caller: only it and ADMINs will see it. A refused payload spends
+   * no quota.
    */
-  async enqueue(type: string, payload: unknown, accountId: string): Promise<JobRecord> {
+  async enqueue(type: string, payload: unknown, owner: Caller): Promise<JobRecord> {
+    const { accountId } = owner;
     if (!isJobType(type)) {
       throw new BadInputError(`unknown job type; one of ${Object.keys(PAYLOADS).join(', ')}`, 'type');
     }
@@ -107,6 +110,7 @@ export class JobService {
     return this.queue.enqueue(
       type,
       type === 'send_email' ? { ...data, messageId: newId(), accountId } : data,
+      accountId,
     );
   }
 
@@ -122,8 +126,17 @@ export class JobService {
     return held >= this.options.outboxQuota;
   }
 
-  /** `null` for an id that names no job (or one expired after 24 h). */
-  get(id: string): Promise<JobRecord | null> {
+  /**
+   * The job as `viewer` may see it: `null` for an id that names no job (or one expired after
+   * 24 h) and for another account's job, unless the viewer is an ADMIN, so a job's result and
+   * error (a recipient's address) reach no one else.
+   */
+  async get(id: string, viewer: Caller): Promise<JobRecord | null> {
+    const job = await this.#read(id);
+    return job !== null && (viewer.role === 'ADMIN' || job.ownerId === viewer.accountId) ? job : null;
+  }
+
+  #read(id: string): Promise<JobRecord | null> {
     return /^[A-Za-z0-9_-]{1,64}$/.test(id) ? this.queue.get(id) : Promise.resolve(null);
   }
 
@@ -135,7 +148,7 @@ export class JobService {
    * The job's current state, then each change until it finishes. Listening starts before the
    * state is read, so no change falls between the two; a finished job gives its final state once.
    */
-  async watch(id: string): Promise<EventStream<JobRecord>> {
+  async watch(id: string, viewer: Caller): Promise<EventStream<JobRecord>> {
     this.#feed ??= this.queue
       .onChange((change) => this.#forward(change))
       .catch((error: unknown) => {
@@ -146,7 +159,7 @@ export class JobService {
     const changes = await this.changes.subscribe('jobUpdated', id);
     let first: JobRecord | null;
     try {
-      first = await this.get(id);
+      first = await this.get(id, viewer);
     } catch (error) {
       await changes.return();
       throw error;
@@ -208,7 +221,7 @@ export class JobService {
         if (change.status === undefined && change.progress !== undefined) {
           now = { ...last, progress: change.progress };
         } else {
-          const read = await this.get(first.id);
+          const read = await this.#read(first.id);
           // The event says what happened; the read fills in attempts and times.
           now = read === null ? null : settle({ ...read, ...definedOf(change) });
         }
@@ -241,7 +254,9 @@ export class JobService {
     if (!message.success) throw new PermanentJobError('malformed send_email payload');
     const { to, subject, body, messageId, accountId } = message.data;
     // RFC 2606 reserves .invalid: such an address can never be delivered, so retrying is pointless.
-    if (to.toLowerCase().endsWith('.invalid')) throw new PermanentJobError(`cannot deliver to ${to}`);
+    // The error names no address: it is logged, and kept with the job.
+    if (to.toLowerCase().endsWith('.invalid'))
+      throw new PermanentJobError('cannot deliver to an address under the reserved .invalid domain');
     await this.#step(job, 10);
     const outbox = this.documents.collection<OutboxMessage>(OUTBOX);
     // Jobs accepted together can overfill the outbox; a re-run of a stored message is not new.

@@ -13,7 +13,7 @@ const email = (n: number) => ({
 
 async function finished(t: TestApp, id: string): Promise<JobRecord> {
   for (let i = 0; i < 600; i++) {
-    const job = await t.services.jobs.get(id);
+    const job = await t.backends.jobs.get(id);
     if (job?.status === 'COMPLETED' || job?.status === 'FAILED') return job;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -112,7 +112,9 @@ for (const [backend, env] of [
       const queued = await post(server, EnqueueJobDocument, { type: 'send_email', payload }, user);
       const job = await settled(server, queued.data?.enqueueJob.id ?? '', user);
       expect(job).toMatchObject({ status: 'FAILED', attempts: 1, result: null });
-      expect(job.error).toMatch(/nobody@example\.invalid/);
+      // It says why, without the address: job errors are logged.
+      expect(job.error).toMatch(/\.invalid/);
+      expect(job.error).not.toContain('nobody@');
       const counts = await post(server, QueueCountsDocument, {}, user);
       expect(counts.data?.queue).toMatchObject({ failed: 1, delayed: 0, waiting: 0, active: 0 });
     });

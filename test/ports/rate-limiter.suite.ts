@@ -51,6 +51,14 @@ export function rateLimiterSuite(name: string, make: () => Promise<MadePort<Rate
       expect(await limiter.consume('r')).toMatchObject({ allowed: true, remaining: 1 });
     });
 
+    it('gives points back on refund, within the window', async () => {
+      const limiter = await open(2, 60);
+      await limiter.consume('f', 2);
+      await limiter.refund('f');
+      expect(await limiter.consume('f')).toMatchObject({ allowed: true, remaining: 0 });
+      expect((await limiter.consume('f')).allowed).toBe(false);
+    });
+
     it('keeps refusing a key for the block time once it went over', async () => {
       const limiter = await open(1, 1, 3);
       await limiter.consume('b');

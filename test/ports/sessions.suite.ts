@@ -57,6 +57,31 @@ export function sessionsSuite(name: string, make: () => Promise<MadePort<Session
       expect(await sessions.touch('busy', new Date(), 2)).not.toBeNull();
     });
 
+    it("ends every session of an account but the one it keeps, and no other account's", async () => {
+      const sessions = await open();
+      const other = { ...owner, accountId: '65f000000000000000000002' };
+      for (const id of ['a', 'b', 'c']) await sessions.create(id, owner, new Date(), 60);
+      await sessions.create('x', other, new Date(), 60);
+      expect(await sessions.endAll(owner.accountId, 'a')).toBe(2);
+      expect(await sessions.touch('a', new Date(), 60)).not.toBeNull();
+      expect(await sessions.touch('b', new Date(), 60)).toBeNull();
+      expect(await sessions.touch('c', new Date(), 60)).toBeNull();
+      expect(await sessions.touch('x', new Date(), 60)).not.toBeNull();
+      expect(await sessions.endAll(owner.accountId)).toBe(1);
+      expect(await sessions.touch('a', new Date(), 60)).toBeNull();
+      expect(await sessions.endAll(owner.accountId)).toBe(0);
+    });
+
+    it('ends a session of an account that lives on because it slid', async () => {
+      const sessions = await open();
+      await sessions.create('slid', owner, new Date(), 2);
+      await sleep(1_200);
+      await sessions.touch('slid', new Date(), 2);
+      await sleep(1_200); // 2.4 s after creation: alive only because it slid
+      expect(await sessions.endAll(owner.accountId)).toBe(1);
+      expect(await sessions.touch('slid', new Date(), 2)).toBeNull();
+    });
+
     it('ends a deleted session', async () => {
       const sessions = await open();
       await sessions.create('gone', owner, new Date(), 60);

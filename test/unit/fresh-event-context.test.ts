@@ -45,6 +45,7 @@ async function loaderIdsPerEvent(t: TestApp, fresh: boolean): Promise<number[]> 
       loaders: createLoaders(t.services),
       caller: null,
       rateLimit: null,
+      clientAddress: 'unknown',
     }),
   });
   const response = await yoga.fetch('http://docgate.test/graphql', {

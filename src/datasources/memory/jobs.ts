@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PermanentJobError } from '../../errors.js';
@@ -27,17 +28,17 @@ export class MemoryJobQueue implements JobQueue {
   readonly #events = new EventEmitter();
   readonly #running = new Set<Promise<void>>();
   #pool: { processor: JobProcessor; concurrency: number } | null = null;
-  #nextId = 1;
 
   constructor(private readonly options: JobQueueOptions) {
     this.#events.setMaxListeners(0);
   }
 
-  async enqueue(type: string, payload: unknown): Promise<JobRecord> {
+  async enqueue(type: string, payload: unknown, ownerId?: string): Promise<JobRecord> {
     this.#prune();
     const job: JobRecord = {
-      id: String(this.#nextId++),
+      id: randomUUID(),
       type,
+      ownerId: ownerId ?? null,
       payload,
       status: 'QUEUED',
       attempts: 0,

@@ -25,6 +25,9 @@ export function adaptLimiter(limiter: RateLimiterAbstract, points: number): Rate
       if (res === null) return { allowed: true, limit: points, remaining: points, resetAt: new Date() };
       return decision(res, res.consumedPoints <= points);
     },
+    async refund(key, points = 1) {
+      await limiter.reward(key, points);
+    },
     async reset(key) {
       await limiter.delete(key);
     },

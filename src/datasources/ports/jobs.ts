@@ -2,8 +2,11 @@
 export type JobStatus = 'QUEUED' | 'ACTIVE' | 'COMPLETED' | 'FAILED' | 'DELAYED';
 
 export interface JobRecord {
+  /** Random (a UUID), so a job cannot be found by guessing. */
   id: string;
   type: string;
+  /** The account that enqueued it; null for a job enqueued without one. */
+  ownerId: string | null;
   payload: unknown;
   status: JobStatus;
   /** Attempts started so far. */
@@ -71,8 +74,11 @@ export interface JobQueueOptions {
  */
 export interface JobQueue {
   readonly kind: 'redis' | 'in-process';
-  /** Adds a job; throws UnavailableError (within a second) when the queue cannot take it. */
-  enqueue(type: string, payload: unknown): Promise<JobRecord>;
+  /**
+   * Adds a job under a new random id, owned by `ownerId` when given; throws UnavailableError
+   * (within a second) when the queue cannot take it.
+   */
+  enqueue(type: string, payload: unknown, ownerId?: string): Promise<JobRecord>;
   /** `null` for an unknown (or expired) id. */
   get(id: string): Promise<JobRecord | null>;
   counts(): Promise<QueueCounts>;

@@ -33,6 +33,8 @@ export interface RateLimiter {
   consume(key: string, points?: number): Promise<RateLimitDecision>;
   /** The key's state without spending anything. */
   peek(key: string): Promise<RateLimitDecision>;
+  /** Gives back `points` (default 1) spent in the current window (a login that turned out right). */
+  refund(key: string, points?: number): Promise<void>;
   /** Forgets the key's spending (a successful login clears its failures). */
   reset(key: string): Promise<void>;
 }

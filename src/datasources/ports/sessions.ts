@@ -11,8 +11,9 @@ export interface SessionRecord {
 }
 
 /**
- * Sessions with a sliding expiry (a Redis hash with a TTL on the Redis backend). `id` is the
- * token's SHA-256, computed by the caller. Errors of the store are UnavailableError.
+ * Sessions with a sliding expiry (a Redis hash with a TTL on the Redis backend), indexed by
+ * account. `id` is the token's SHA-256, computed by the caller. Errors of the store are
+ * UnavailableError.
  */
 export interface SessionStore {
   /** Stores a new session that expires `ttlSeconds` after `now`. */
@@ -29,5 +30,10 @@ export interface SessionStore {
   touch(id: string, now: Date, ttlSeconds: number): Promise<SessionRecord | null>;
   /** Ends a session; true when there was one. */
   delete(id: string): Promise<boolean>;
+  /**
+   * Ends every live session of an account but `keep` (the caller's own, on a password change);
+   * returns how many ended. A session created while it runs may live on.
+   */
+  endAll(accountId: string, keep?: string): Promise<number>;
   close(): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Job, Queue, QueueEvents, type RedisOptions, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -53,12 +54,36 @@ function dateOf(ms: number | undefined): Date | null {
   return ms === undefined || ms === 0 ? null : new Date(ms);
 }
 
+/** What a BullMQ job's data holds: the payload and who enqueued it. */
+interface JobData {
+  ownerId: string | null;
+  payload: unknown;
+}
+
+/**
+ * Reads a job's data. Jobs enqueued before owners were stored hold the bare payload (a strict
+ * object of its type, which never has both keys): those belong to no one.
+ */
+function dataOf(job: Job): JobData {
+  const data: unknown = job.data;
+  if (typeof data === 'object' && data !== null && 'ownerId' in data && 'payload' in data) {
+    const { ownerId, payload } = data;
+    return { ownerId: typeof ownerId === 'string' ? ownerId : null, payload };
+  }
+  return { ownerId: null, payload: data };
+}
+
+/** What may name a job (ours are UUIDs); anything else names none, without a round trip. */
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+
 function toRecord(job: Job, status: JobStatus): JobRecord {
   const finished = status === 'COMPLETED' || status === 'FAILED';
+  const { ownerId, payload } = dataOf(job);
   return {
     id: String(job.id),
     type: job.name,
-    payload: job.data,
+    ownerId,
+    payload,
     status,
     attempts: job.attemptsStarted,
     progress: typeof job.progress === 'number' ? job.progress : 0,
@@ -124,18 +149,20 @@ export class BullJobQueue implements JobQueue {
    * enqueue during an outage is refused at once rather than queued in memory. (An add already
    * sent when the connection drops may still land after its refusal.)
    */
-  async enqueue(type: string, payload: unknown): Promise<JobRecord> {
+  async enqueue(type: string, payload: unknown, ownerId?: string): Promise<JobRecord> {
     const started = Date.now();
     await this.#ready(ENQUEUE_DEADLINE_MS);
+    const data: JobData = { ownerId: ownerId ?? null, payload };
     const job = await beforeDeadline(
-      this.#queue.add(type, payload),
+      // A random id: BullMQ's own are a counter, so anyone could guess another's job.
+      this.#queue.add(type, data, { jobId: randomUUID() }),
       ENQUEUE_DEADLINE_MS - (Date.now() - started),
     );
     return toRecord(job, 'QUEUED');
   }
 
   async get(id: string): Promise<JobRecord | null> {
-    if (!/^[0-9]{1,20}$/.test(id)) return null;
+    if (!ID.test(id)) return null;
     // The job's fields and its state are separate reads: the state is read before and after the
     // fields, and again when it moved, so a record never pairs a state with fields from before it.
     for (let attempt = 1; ; attempt++) {
@@ -229,7 +256,7 @@ export class BullJobQueue implements JobQueue {
       return await processor({
         id: String(job.id),
         type: job.name,
-        payload: job.data,
+        payload: dataOf(job).payload,
         attempt: job.attemptsStarted,
         progress: (percent) => job.updateProgress(Math.max(0, Math.min(100, percent))),
       });

@@ -36,6 +36,7 @@ export function createRedisRateLimiterFactory(
         points: options.points,
         consume: (key, spend) => redisCall(what, () => shared.consume(key, spend), DEADLINE_MS),
         peek: (key) => redisCall(what, () => shared.peek(key), DEADLINE_MS),
+        refund: (key, points) => redisCall(what, () => shared.refund(key, points), DEADLINE_MS),
         reset: (key) => redisCall(what, () => shared.reset(key), DEADLINE_MS),
       };
     }
@@ -57,6 +58,7 @@ export function createRedisRateLimiterFactory(
       points: options.points,
       consume: withFallback((l, key: string, spend?: number) => l.consume(key, spend)),
       peek: withFallback((l, key: string) => l.peek(key)),
+      refund: withFallback((l, key: string, points?: number) => l.refund(key, points)),
       reset: withFallback((l, key: string) => l.reset(key)),
     };
   };

@@ -1,0 +1,3 @@
+import { jobOwnershipSuite } from './job-ownership.suite.js';
+
+jobOwnershipSuite('mongodb');

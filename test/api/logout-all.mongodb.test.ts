@@ -1,0 +1,3 @@
+import { logoutAllSuite } from './logout-all.suite.js';
+
+logoutAllSuite('mongodb');
