@@ -1,20 +1,12 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { SERVED_SECTIONS } from '../../codegen.js';
 import { schema } from '../../src/schema/index.js';
+import { ROOT } from '../helpers/repository.js';
 
-/** The repository root: the nearest folder above this file that holds package.json. */
-function repositoryRoot(from: string): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
-  }
-}
-
-const root = repositoryRoot(dirname(fileURLToPath(import.meta.url)));
+const root = ROOT;
 const copyDir = join(root, 'test', 'api', 'contract');
 // The contract lives beside the repository, in ../shared/contract/.
 const original = join(root, '..', 'shared', 'contract', 'operations.graphql');

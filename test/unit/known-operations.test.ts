@@ -1,11 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { KNOWN_OPERATIONS, operationLabel } from '../../src/plugins/known-operations.js';
+import { CONTRACT_COPY_DIR, SHARED_CONTRACT_DIR } from '../helpers/repository.js';
 
-const copyDir = fileURLToPath(new URL('../contract/', import.meta.url));
-const next = fileURLToPath(new URL('../../../shared/contract/next.graphql', import.meta.url));
+const copyDir = `${CONTRACT_COPY_DIR}/`;
+const next = join(SHARED_CONTRACT_DIR, 'next.graphql');
 
 function operationNames(source: string): string[] {
   return parse(source).definitions.flatMap((d) =>
