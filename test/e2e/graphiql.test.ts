@@ -1,4 +1,4 @@
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page, type Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
@@ -38,18 +38,58 @@ describe('GraphiQL on a fresh start, in a real browser', () => {
   });
 
   const result = async () => (await page.locator('.result-window').textContent()) ?? '';
-  // A dispatched click: GraphiQL's tabs are draggable, and a pointer click can start a drag.
-  const openTab = (name: string) =>
-    page.locator(`.graphiql-tab-button[title="${name}"]`).dispatchEvent('click');
-  /** Presses run and returns the answer to that operation as received (the editor shows part of it). */
+  /**
+   * Opens a tab and waits until GraphiQL shows it: the tab is the active one and its editor holds
+   * the operation. A dispatched click: GraphiQL's tabs are draggable, and a pointer click can start
+   * a drag.
+   */
+  const openTab = async (name: string) => {
+    await page.locator(`.graphiql-tab-button[title="${name}"]`).dispatchEvent('click');
+    await page.waitForFunction(
+      (n) =>
+        document.querySelector('.graphiql-tab-active .graphiql-tab-button')?.getAttribute('title') === n &&
+        (document.querySelector('.graphiql-query-editor')?.textContent ?? '').replace(/\s/g, ' ').includes(n),
+      name,
+      { timeout: 20_000 },
+    );
+  };
+  /**
+   * Presses run until GraphiQL sends the operation. GraphiQL parses the editor's text a moment
+   * after a tab opens; a run pressed before that (a loaded machine is slower than a hand) fails in
+   * the page with "Cannot infer operation" and sends nothing: then, and only then, it is pressed
+   * again (pressing while an operation runs would stop it).
+   */
+  const press = async (operation: string): Promise<void> => {
+    const sent = (r: Request) =>
+      (r.postData() ?? '').includes(`"operationName":"${operation}"`) ||
+      new URL(r.url()).searchParams.get('operationName') === operation;
+    let requested = false;
+    const watch = (r: Request) => {
+      if (sent(r)) requested = true;
+    };
+    page.on('request', watch);
+    try {
+      for (let attempt = 0; attempt < 5 && !requested; attempt += 1) {
+        await page.locator('.graphiql-execute-button').click();
+        await expect
+          .poll(async () => requested || (await result()).includes('Cannot infer operation'), {
+            timeout: 20_000,
+          })
+          .toBe(true);
+      }
+    } finally {
+      page.off('request', watch);
+    }
+    expect(requested, `GraphiQL sent ${operation}`).toBe(true);
+  };
   const run = async (operation: string): Promise<string> => {
     const answered = page.waitForResponse(
       (r) =>
         r.request().method() === 'POST' &&
         (r.request().postData() ?? '').includes(`"operationName":"${operation}"`),
-      { timeout: 20_000 },
+      { timeout: 30_000 },
     );
-    await page.locator('.graphiql-execute-button').click();
+    await press(operation);
     return (await answered).text();
   };
   const resultContains = (text: string) =>
@@ -86,7 +126,7 @@ describe('GraphiQL on a fresh start, in a real browser', () => {
 
   it('shows a live leaderboard event as it arrives, and saves the picture', async () => {
     await openTab('Live');
-    await page.locator('.graphiql-execute-button').click();
+    await press('Live');
     let score = 200;
     await expect
       .poll(
