@@ -12,6 +12,7 @@ import { useExactPaths } from './plugins/use-exact-paths.js';
 import { useFreshEventContext } from './plugins/use-fresh-event-context.js';
 import { useGraphQLSSESingleConnection } from './plugins/use-graphql-sse.js';
 import { hardeningPlugins, MAX_BODY_BYTES } from './plugins/use-hardening.js';
+import { HEALTH_PATH, useHealth, YOGA_HEALTH_OFF } from './plugins/use-health.js';
 import { useInputBounds } from './plugins/use-input-bounds.js';
 import { useInputFreeErrors } from './plugins/use-input-free-errors.js';
 import { useJit } from './plugins/use-jit.js';
@@ -68,7 +69,7 @@ export function createApp(deps: AppDeps): App {
   return createYoga<Record<string, never>, Context>({
     schema,
     graphqlEndpoint: ENDPOINT,
-    healthCheckEndpoint: '/health',
+    healthCheckEndpoint: YOGA_HEALTH_OFF,
     landingPage: false,
     // Rendered with its assets inlined (no CDN: works offline and under a strict CSP), with the
     // script that sends the token of a login along (src/graphiql/render.ts).
@@ -86,7 +87,8 @@ export function createApp(deps: AppDeps): App {
         : false,
     plugins: [
       useRequestLog(deps.logger),
-      useExactPaths([ENDPOINT, `${ENDPOINT}/`, '/health', '/ready', '/metrics']),
+      useExactPaths([ENDPOINT, `${ENDPOINT}/`, HEALTH_PATH, '/ready', '/metrics']),
+      useHealth(),
       useReadiness(deps.readiness ?? {}, deps.draining ?? (() => false)),
       ...metricsPlugins(deps.metrics ?? {}),
       // Before the others on /graphql: every request is counted, then authenticated, even refused ones.

@@ -46,6 +46,14 @@ describe('GraphQL is served on /graphql alone', () => {
     }
   });
 
+  it('answers /health on that path alone', async () => {
+    const get = (path: string) => t.app.fetch(`http://docgate.test${path}`);
+    expect((await get('/health')).status).toBe(200);
+    for (const path of ['/foo/health', '//health', '/?next=/health', '/x?y=/health', '/health/x']) {
+      expect((await get(path)).status, path).toBe(404);
+    }
+  });
+
   it('renders GraphiQL on /graphql only', async () => {
     const app = createApp({ services: t.services, logger: createLogger('silent'), graphiql: true });
     const page = (path: string) =>
