@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { DocumentCollection, DocumentStore, Sort, StoredDoc } from '../datasources/ports/documents.js';
 import { BadInputError, ConflictError, DuplicateKeyError, NotFoundError } from '../errors.js';
 import { type CityStats, statsByCity } from './city-stats.js';
+import { type CrashPoint, noCrash } from './crash-points.js';
 import { type CustomerFilter, compileCustomerFilter } from './customer-filter.js';
 import { isId, newId } from './ids.js';
 import { type Page, type PageArgs, paginate } from './pagination.js';
@@ -37,7 +38,13 @@ interface CustomerDoc extends StoredDoc {
   skills: string[];
   addresses: Address[];
   registeredAt: Date;
+  /** Set while a delete checks for orders: a token naming that delete, and when it started. */
+  deleting?: string;
+  deletingAt?: Date;
 }
+
+/** What `placeable` says of a customer an order names. */
+export type Placeable = 'ok' | 'missing' | 'deleting';
 
 const address = z
   .object({
@@ -133,6 +140,10 @@ export class CustomerService {
     private readonly cache: SharedCache,
     /** Asks the orders (which depend on this service, so the question is passed in by the wiring). */
     private readonly hasOrders: (customerId: string) => Promise<boolean>,
+    /** How long a delete's mark stops orders: ORDER_PENDING_SECONDS. */
+    private readonly deleteMarkMs = 60_000,
+    /** The test hook DOCGATE_CRASH_AT; nothing in production. */
+    private readonly crash: CrashPoint = noCrash,
   ) {
     this.customers = store.collection<CustomerDoc>(CUSTOMERS);
   }
@@ -188,14 +199,60 @@ export class CustomerService {
     return toCustomer(found);
   }
 
-  /** Deletes a customer without orders; one with orders is a CONFLICT (orders keep their customer). */
+  /**
+   * Deletes a customer without orders; one with orders is a CONFLICT (orders keep their customer).
+   * Without transactions, an order placed between the check and the delete would be orphaned, so
+   * the customer is marked first (a token of this delete), and `placeable` refuses a marked
+   * customer. An order records its intent before it looks at the customer, and the check looks
+   * after the mark: either the order sees the mark, or the check sees the order. The delete is of
+   * the marked document only, so a mark that an order cleared as stale voids it; a refused delete
+   * takes its mark off.
+   */
   async delete(id: string): Promise<boolean> {
     if (!isId(id)) return false;
-    if (await this.hasOrders(id))
-      throw new ConflictError('this customer has orders and cannot be deleted', { field: 'id' });
-    const deleted = await this.customers.deleteOne({ _id: id });
-    await this.cache.invalidate(CUSTOMERS, [id]);
-    return deleted;
+    const token = newId();
+    const marked = await this.customers.findOneAndUpdate(
+      { _id: id },
+      { $set: { deleting: token, deletingAt: new Date() } },
+    );
+    if (marked === null) return false;
+    await this.crash('delete-after-mark');
+    let deleted = false;
+    try {
+      if (await this.hasOrders(id))
+        throw new ConflictError('this customer has orders and cannot be deleted', { field: 'id' });
+      deleted = await this.customers.deleteOne({ _id: id, deleting: token });
+      if (!deleted)
+        throw new ConflictError('this customer changed while it was being deleted; try again', {
+          field: 'id',
+        });
+    } finally {
+      if (!deleted) await this.unmark(id, token);
+      await this.cache.invalidate(CUSTOMERS, [id]);
+    }
+    return true;
+  }
+
+  /**
+   * Whether an order may be placed for this customer: `deleting` while a delete holds its mark. A
+   * mark older than `deleteMarkMs` is a crashed delete's: it is taken off (only that mark, so a
+   * newer delete's stays) and the delete it belonged to, if it ever resumes, deletes nothing.
+   */
+  async placeable(id: string): Promise<Placeable> {
+    const doc = isId(id) ? await this.customers.findOne({ _id: id }) : null;
+    if (doc === null) return 'missing';
+    if (doc.deleting === undefined) return 'ok';
+    const age = Date.now() - (doc.deletingAt?.getTime() ?? 0);
+    if (age < this.deleteMarkMs) return 'deleting';
+    await this.unmark(id, doc.deleting);
+    return this.placeable(id);
+  }
+
+  private async unmark(id: string, token: string): Promise<void> {
+    await this.customers.findOneAndUpdate(
+      { _id: id, deleting: token },
+      { $unset: { deleting: '', deletingAt: '' } },
+    );
   }
 
   /** Batch read for loaders, through the shared cache: results in key order, null for a missing id. */
@@ -229,11 +286,6 @@ export class CustomerService {
   /** Counts a read of the customer with `customer(id)`. */
   recordView(id: string): Promise<number> {
     return this.views.record({ kind: 'customer', id });
-  }
-
-  /** True when a customer has this id (orders ask before they are placed). */
-  async exists(id: string): Promise<boolean> {
-    return isId(id) && (await this.customers.count({ _id: id })) === 1;
   }
 
   /** One row per city: see city-stats.ts. */
