@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { DocumentCollection, DocumentStore, Sort, StoredDoc } from '../datasources/ports/documents.js';
 import { BadInputError, ConflictError, DuplicateKeyError, NotFoundError } from '../errors.js';
@@ -130,6 +131,10 @@ function conflictOnDuplicate(error: unknown): never {
 
 export const CUSTOMERS = 'customers';
 
+/** How long a delete waits for orders on their way to the customer to settle, and how often it looks. */
+const PENDING_WAIT_MS = 2000;
+const PENDING_POLL_MS = 20;
+
 /** Customers: validation, filters and pagination over the document store. */
 export class CustomerService {
   private readonly customers: DocumentCollection<CustomerDoc>;
@@ -138,8 +143,11 @@ export class CustomerService {
     store: DocumentStore,
     private readonly views: ViewCounts,
     private readonly cache: SharedCache,
-    /** Asks the orders (which depend on this service, so the question is passed in by the wiring). */
-    private readonly hasOrders: (customerId: string) => Promise<boolean>,
+    /**
+     * Asks the orders (which depend on this service, so the question is passed in by the wiring)
+     * whether the customer has some stored (`placed`), only some on their way (`pending`), or none.
+     */
+    private readonly ordersOf: (customerId: string) => Promise<'placed' | 'pending' | 'none'>,
     /** How long a delete's mark stops orders: ORDER_PENDING_SECONDS. */
     private readonly deleteMarkMs = 60_000,
     /** The test hook DOCGATE_CRASH_AT; nothing in production. */
@@ -246,6 +254,20 @@ export class CustomerService {
     if (age < this.deleteMarkMs) return 'deleting';
     await this.unmark(id, doc.deleting);
     return this.placeable(id);
+  }
+
+  /**
+   * Whether the marked customer has orders. Orders on their way are waited for (they saw the mark,
+   * or will, and most are refused at once) up to PENDING_WAIT_MS, so a delete is not refused
+   * for an order that never happens; one still on its way after that counts as an order.
+   */
+  private async hasOrders(id: string): Promise<boolean> {
+    const until = Date.now() + PENDING_WAIT_MS;
+    for (;;) {
+      const orders = await this.ordersOf(id);
+      if (orders !== 'pending' || Date.now() >= until) return orders !== 'none';
+      await sleep(PENDING_POLL_MS);
+    }
   }
 
   private async unmark(id: string, token: string): Promise<void> {

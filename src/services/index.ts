@@ -48,7 +48,7 @@ export function createServices(backends: Backends, logger: Logger): Services {
     backends.documents,
     views,
     cache,
-    (id) => orders.customerHasOrders(id),
+    (id) => orders.customerOrders(id),
     pendingMs,
     crash,
   );

@@ -340,11 +340,13 @@ export class OrderService {
   }
 
   /**
-   * True when the customer has an order, placed or on its way. Intents are asked first: an intent
-   * is removed only after its order is stored, so one of the two reads sees it.
+   * Whether the customer has an order stored (`placed`), only orders on their way (`pending`), or
+   * none. Stored orders are asked after intents: an intent is removed only after its order is
+   * stored, so an order that leaves the first read is found by the second.
    */
-  async customerHasOrders(customerId: string): Promise<boolean> {
-    if (await this.intents.forCustomer(customerId)) return true;
-    return (await this.orders.findOne({ customerId })) !== null;
+  async customerOrders(customerId: string): Promise<'placed' | 'pending' | 'none'> {
+    const pending = await this.intents.forCustomer(customerId);
+    if ((await this.orders.findOne({ customerId })) !== null) return 'placed';
+    return pending ? 'pending' : 'none';
   }
 }
