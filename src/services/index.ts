@@ -3,7 +3,7 @@ import type { Backends } from '../datasources/ports/backends.js';
 import type { RateLimiter } from '../datasources/ports/rate-limiter.js';
 import type { Logger } from '../logger.js';
 import { AccountService } from './accounts.js';
-import { crashPointAt } from './crash-points.js';
+import { type CrashPoint, crashPointAt } from './crash-points.js';
 import { CustomerService } from './customers.js';
 import { JobService } from './jobs.js';
 import { LeaderboardService } from './leaderboards.js';
@@ -36,13 +36,17 @@ export interface Services {
   orderSweeper: OrderSweeper;
 }
 
-export function createServices(backends: Backends, logger: Logger): Services {
+/** `crash`: where a test stops the process (DOCGATE_CRASH_AT) or holds a step to race it. */
+export function createServices(
+  backends: Backends,
+  logger: Logger,
+  crash: CrashPoint = crashPointAt(backends.config.DOCGATE_CRASH_AT),
+): Services {
   const { config } = backends;
   const cache = new SharedCache(backends.cache, config.CACHE_TTL_SECONDS, logger);
   const views = new ViewCounts(backends.counters);
   // The customers ask the orders before a delete, and the orders the customers before a placement:
   // the question is passed in as a function, so neither constructor needs the other built first.
-  const crash = crashPointAt(config.DOCGATE_CRASH_AT);
   const pendingMs = config.ORDER_PENDING_SECONDS * 1000;
   const customers: CustomerService = new CustomerService(
     backends.documents,
