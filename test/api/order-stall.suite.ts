@@ -73,21 +73,27 @@ export function orderStallSuite(backend: BackendName): void {
       return { stock: doc?.stock, holds: doc?.holds?.length ?? 0 };
     }
 
-    it('withdrawn while stalled mid-way: the resumed order fails and gives back what it took since', async () => {
+    /** Starts an order of `qa` of A and `qb` of B on the stalled instance, held at `step`. */
+    async function placeHeld(step: CrashStep, qa: number, qb: number) {
       const { customer, a, b } = await setUp();
-      const gate = holdAt('order-after-first-reserve');
+      const gate = holdAt(step);
       const placing = stalled.orders.place({
         customerId: customer.id,
         items: [
-          { productId: a.id, quantity: 2 },
-          { productId: b.id, quantity: 3 },
+          { productId: a.id, quantity: qa },
+          { productId: b.id, quantity: qb },
         ],
       });
       await gate.reached;
+      return { customer, a, b, placing, release: gate.release };
+    }
+
+    it('withdrawn while stalled mid-way: the resumed order fails and gives back what it took since', async () => {
+      const { customer, a, b, placing, release } = await placeHeld('order-after-first-reserve', 2, 3);
       expect((await stockAndHolds(a.id)).stock).toBe(8);
       expect(await sweeper.sweep()).toMatchObject({ withdrawn: 1, completed: 0 });
       expect(await stockAndHolds(a.id)).toEqual({ stock: 10, holds: 0 });
-      gate.release();
+      release();
       await expect(placing).rejects.toBeInstanceOf(UnavailableError);
       expect(await stockAndHolds(a.id)).toEqual({ stock: 10, holds: 0 });
       expect(await stockAndHolds(b.id)).toEqual({ stock: 10, holds: 0 });
@@ -95,18 +101,9 @@ export function orderStallSuite(backend: BackendName): void {
     });
 
     it('completed while stalled after its confirmation: stored once, with the answer the client gets', async () => {
-      const { customer, a, b } = await setUp();
-      const gate = holdAt('order-after-confirm');
-      const placing = stalled.orders.place({
-        customerId: customer.id,
-        items: [
-          { productId: a.id, quantity: 1 },
-          { productId: b.id, quantity: 4 },
-        ],
-      });
-      await gate.reached;
+      const { customer, a, b, placing, release } = await placeHeld('order-after-confirm', 1, 4);
       expect(await sweeper.sweep()).toMatchObject({ completed: 1, withdrawn: 0 });
-      gate.release();
+      release();
       const order = await placing;
       const stored = await other.orders.list({ customerId: customer.id }, {});
       expect(stored.edges.map((e) => e.node)).toEqual([order]);
