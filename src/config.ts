@@ -3,6 +3,23 @@ import { redisOptionsFromUrl } from './redis-url.js';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/**
+ * The named steps of a write that spans documents (placing an order, sweeping one, deleting a
+ * customer) where the test hook DOCGATE_CRASH_AT makes the process die, to prove nothing is lost.
+ */
+export const CRASH_STEPS = [
+  'order-after-intent',
+  'order-after-first-reserve',
+  'order-after-reserve',
+  'order-after-confirm',
+  'order-after-insert',
+  'order-after-settle',
+  'sweep-after-claim',
+  'withdraw-after-release',
+  'delete-after-mark',
+] as const;
+export type CrashStep = (typeof CRASH_STEPS)[number];
+
 const schema = z
   .object({
     /** HTTP port. Default 4000. */
@@ -124,10 +141,27 @@ const schema = z
       .pipe(z.array(z.url('each origin must be a URL'))),
     /** Longest time a request may take to arrive in full, in milliseconds. Default 30000. */
     REQUEST_TIMEOUT_MS: positiveInt(30_000),
+    /**
+     * An order still pending (its stock taken, not yet confirmed) this long after its last step is
+     * taken to be abandoned by a crashed or stalled instance: the sweeper gives its stock back (or
+     * completes it, when it was confirmed). Also how long a customer's delete mark holds. Default 60.
+     */
+    ORDER_PENDING_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+    /** How often each instance runs the order sweeper (it also runs once at start). Default 30. */
+    ORDER_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+    /**
+     * Test hook: the process kills itself (SIGKILL) the first time it reaches this step. Refused
+     * unless NODE_ENV=test.
+     */
+    DOCGATE_CRASH_AT: z.enum(CRASH_STEPS).optional(),
   })
   .refine((c) => (c.ADMIN_EMAIL === undefined) === (c.ADMIN_PASSWORD === undefined), {
     message: 'ADMIN_EMAIL and ADMIN_PASSWORD go together',
     path: ['ADMIN_PASSWORD'],
+  })
+  .refine((c) => c.DOCGATE_CRASH_AT === undefined || c.NODE_ENV === 'test', {
+    message: 'a test hook: only with NODE_ENV=test',
+    path: ['DOCGATE_CRASH_AT'],
   });
 
 export type Config = z.infer<typeof schema>;

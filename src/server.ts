@@ -128,6 +128,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     maxSubscriptions: config.WS_MAX_SUBSCRIPTIONS,
     connectionSlots,
   });
+  // Every gateway sweeps: a crashed instance's pending orders are finished by the others.
+  services.orderSweeper.start();
   // The embedded default always runs its workers here; on Redis, WORKERS_IN_PROCESS decides.
   if (backends.jobs.kind === 'in-process' || config.WORKERS_IN_PROCESS)
     services.jobs.work(config.WORKER_CONCURRENCY);

@@ -1,7 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { DocumentCollection, DocumentStore, Sort, StoredDoc } from '../datasources/ports/documents.js';
 import { BadInputError, ConflictError, DuplicateKeyError, NotFoundError } from '../errors.js';
 import { type CityStats, statsByCity } from './city-stats.js';
+import { type CrashPoint, noCrash } from './crash-points.js';
 import { type CustomerFilter, compileCustomerFilter } from './customer-filter.js';
 import { isId, newId } from './ids.js';
 import { type Page, type PageArgs, paginate } from './pagination.js';
@@ -37,7 +39,13 @@ interface CustomerDoc extends StoredDoc {
   skills: string[];
   addresses: Address[];
   registeredAt: Date;
+  /** Set while a delete checks for orders: a token naming that delete, and when it started. */
+  deleting?: string;
+  deletingAt?: Date;
 }
+
+/** What `placeable` says of a customer an order names. */
+export type Placeable = 'ok' | 'missing' | 'deleting';
 
 const address = z
   .object({
@@ -123,6 +131,10 @@ function conflictOnDuplicate(error: unknown): never {
 
 export const CUSTOMERS = 'customers';
 
+/** How long a delete waits for orders on their way to the customer to settle, and how often it looks. */
+const PENDING_WAIT_MS = 2000;
+const PENDING_POLL_MS = 20;
+
 /** Customers: validation, filters and pagination over the document store. */
 export class CustomerService {
   private readonly customers: DocumentCollection<CustomerDoc>;
@@ -131,8 +143,15 @@ export class CustomerService {
     store: DocumentStore,
     private readonly views: ViewCounts,
     private readonly cache: SharedCache,
-    /** Asks the orders (which depend on this service, so the question is passed in by the wiring). */
-    private readonly hasOrders: (customerId: string) => Promise<boolean>,
+    /**
+     * Asks the orders (which depend on this service, so the question is passed in by the wiring)
+     * whether the customer has some stored (`placed`), only some on their way (`pending`), or none.
+     */
+    private readonly ordersOf: (customerId: string) => Promise<'placed' | 'pending' | 'none'>,
+    /** How long a delete's mark stops orders: ORDER_PENDING_SECONDS. */
+    private readonly deleteMarkMs = 60_000,
+    /** The test hook DOCGATE_CRASH_AT; nothing in production. */
+    private readonly crash: CrashPoint = noCrash,
   ) {
     this.customers = store.collection<CustomerDoc>(CUSTOMERS);
   }
@@ -188,14 +207,74 @@ export class CustomerService {
     return toCustomer(found);
   }
 
-  /** Deletes a customer without orders; one with orders is a CONFLICT (orders keep their customer). */
+  /**
+   * Deletes a customer without orders; one with orders is a CONFLICT (orders keep their customer).
+   * Without transactions, an order placed between the check and the delete would be orphaned, so
+   * the customer is marked first (a token of this delete), and `placeable` refuses a marked
+   * customer. An order records its intent before it looks at the customer, and the check looks
+   * after the mark: either the order sees the mark, or the check sees the order. The delete is of
+   * the marked document only, so a mark that an order cleared as stale voids it; a refused delete
+   * takes its mark off.
+   */
   async delete(id: string): Promise<boolean> {
     if (!isId(id)) return false;
-    if (await this.hasOrders(id))
-      throw new ConflictError('this customer has orders and cannot be deleted', { field: 'id' });
-    const deleted = await this.customers.deleteOne({ _id: id });
-    await this.cache.invalidate(CUSTOMERS, [id]);
-    return deleted;
+    const token = newId();
+    const marked = await this.customers.findOneAndUpdate(
+      { _id: id },
+      { $set: { deleting: token, deletingAt: new Date() } },
+    );
+    if (marked === null) return false;
+    await this.crash('delete-after-mark');
+    let deleted = false;
+    try {
+      if (await this.hasOrders(id))
+        throw new ConflictError('this customer has orders and cannot be deleted', { field: 'id' });
+      deleted = await this.customers.deleteOne({ _id: id, deleting: token });
+      if (!deleted)
+        throw new ConflictError('this customer changed while it was being deleted; try again', {
+          field: 'id',
+        });
+    } finally {
+      if (!deleted) await this.unmark(id, token);
+      await this.cache.invalidate(CUSTOMERS, [id]);
+    }
+    return true;
+  }
+
+  /**
+   * Whether an order may be placed for this customer: `deleting` while a delete holds its mark. A
+   * mark older than `deleteMarkMs` is a crashed delete's: it is taken off (only that mark, so a
+   * newer delete's stays) and the delete it belonged to, if it ever resumes, deletes nothing.
+   */
+  async placeable(id: string): Promise<Placeable> {
+    const doc = isId(id) ? await this.customers.findOne({ _id: id }) : null;
+    if (doc === null) return 'missing';
+    if (doc.deleting === undefined) return 'ok';
+    const age = Date.now() - (doc.deletingAt?.getTime() ?? 0);
+    if (age < this.deleteMarkMs) return 'deleting';
+    await this.unmark(id, doc.deleting);
+    return this.placeable(id);
+  }
+
+  /**
+   * Whether the marked customer has orders. Orders on their way are waited for (they saw the mark,
+   * or will, and most are refused at once) up to PENDING_WAIT_MS, so a delete is not refused
+   * for an order that never happens; one still on its way after that counts as an order.
+   */
+  private async hasOrders(id: string): Promise<boolean> {
+    const until = Date.now() + PENDING_WAIT_MS;
+    for (;;) {
+      const orders = await this.ordersOf(id);
+      if (orders !== 'pending' || Date.now() >= until) return orders !== 'none';
+      await sleep(PENDING_POLL_MS);
+    }
+  }
+
+  private async unmark(id: string, token: string): Promise<void> {
+    await this.customers.findOneAndUpdate(
+      { _id: id, deleting: token },
+      { $unset: { deleting: '', deletingAt: '' } },
+    );
   }
 
   /** Batch read for loaders, through the shared cache: results in key order, null for a missing id. */
@@ -229,11 +308,6 @@ export class CustomerService {
   /** Counts a read of the customer with `customer(id)`. */
   recordView(id: string): Promise<number> {
     return this.views.record({ kind: 'customer', id });
-  }
-
-  /** True when a customer has this id (orders ask before they are placed). */
-  async exists(id: string): Promise<boolean> {
-    return isId(id) && (await this.customers.count({ _id: id })) === 1;
   }
 
   /** One row per city: see city-stats.ts. */

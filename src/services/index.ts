@@ -3,9 +3,11 @@ import type { Backends } from '../datasources/ports/backends.js';
 import type { RateLimiter } from '../datasources/ports/rate-limiter.js';
 import type { Logger } from '../logger.js';
 import { AccountService } from './accounts.js';
+import { type CrashPoint, crashPointAt } from './crash-points.js';
 import { CustomerService } from './customers.js';
 import { JobService } from './jobs.js';
 import { LeaderboardService } from './leaderboards.js';
+import { OrderSweeper } from './order-sweeper.js';
 import { OrderService } from './orders.js';
 import { PresenceService } from './presence.js';
 import { ProductService } from './products.js';
@@ -30,19 +32,32 @@ export interface Services {
   /** Accounts online: held by this instance's subscription connections, counted over all. */
   presence: PresenceService;
   serverStats: ServerStatsService;
+  /** Finishes or undoes orders a crashed instance left pending; started by the gateway. */
+  orderSweeper: OrderSweeper;
 }
 
-export function createServices(backends: Backends, logger: Logger): Services {
+/** `crash`: where a test stops the process (DOCGATE_CRASH_AT) or holds a step to race it. */
+export function createServices(
+  backends: Backends,
+  logger: Logger,
+  crash: CrashPoint = crashPointAt(backends.config.DOCGATE_CRASH_AT),
+): Services {
   const { config } = backends;
   const cache = new SharedCache(backends.cache, config.CACHE_TTL_SECONDS, logger);
   const views = new ViewCounts(backends.counters);
   // The customers ask the orders before a delete, and the orders the customers before a placement:
   // the question is passed in as a function, so neither constructor needs the other built first.
-  const customers: CustomerService = new CustomerService(backends.documents, views, cache, (id) =>
-    orders.customerHasOrders(id),
+  const pendingMs = config.ORDER_PENDING_SECONDS * 1000;
+  const customers: CustomerService = new CustomerService(
+    backends.documents,
+    views,
+    cache,
+    (id) => orders.customerOrders(id),
+    pendingMs,
+    crash,
   );
   const products = new ProductService(backends.documents, views, cache);
-  const orders = new OrderService(backends.documents, customers, products, logger);
+  const orders = new OrderService(backends.documents, customers, products, logger, crash);
   return {
     customers,
     products,
@@ -94,12 +109,19 @@ export function createServices(backends: Backends, logger: Logger): Services {
     ),
     presence: new PresenceService(backends.presence, config.PRESENCE_TTL_SECONDS, logger),
     serverStats: new ServerStatsService(backends.documents, () => backends.serverStats(), cache),
+    orderSweeper: new OrderSweeper(
+      orders,
+      products,
+      { pendingMs, everyMs: config.ORDER_SWEEP_SECONDS * 1000 },
+      logger,
+      crash,
+    ),
   };
 }
 
 /** Stops what the services run in the background (job feeds, presence refresh); before backends.close(). */
 export async function closeServices(services: Services): Promise<void> {
-  await Promise.all([services.jobs.close(), services.presence.close()]);
+  await Promise.all([services.jobs.close(), services.presence.close(), services.orderSweeper.close()]);
 }
 
 /**

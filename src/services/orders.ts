@@ -1,32 +1,27 @@
 import { z } from 'zod';
 import type { DocumentCollection, DocumentStore, Filter, StoredDoc } from '../datasources/ports/documents.js';
-import { ConflictError, DuplicateKeyError, NotFoundError } from '../errors.js';
+import { ConflictError, DuplicateKeyError, NotFoundError, UnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { type CrashPoint, noCrash } from './crash-points.js';
 import type { CustomerService } from './customers.js';
 import { allOf } from './filters.js';
 import { isId, newId } from './ids.js';
+import {
+  type IntentDoc,
+  type OrderDoc,
+  OrderIntents,
+  type OrderItem,
+  type PlacedIntent,
+} from './order-intents.js';
 import { encodeCursor, type Page, type PageArgs, pageSize, paginate } from './pagination.js';
 import type { ProductService } from './products.js';
 import { id, parseInput } from './validation.js';
 
-export interface OrderItem {
-  productId: string;
-  quantity: number;
-  unitPrice: number;
-}
+export type { OrderItem } from './order-intents.js';
 
 export interface Order {
   id: string;
   number: string;
-  customerId: string;
-  items: OrderItem[];
-  total: number;
-  placedAt: Date;
-}
-
-interface OrderDoc extends StoredDoc {
-  number: string;
-  seq: number;
   customerId: string;
   items: OrderItem[];
   total: number;
@@ -95,15 +90,19 @@ function orderTotal(items: readonly OrderItem[]): number {
 export class OrderService {
   private readonly orders: DocumentCollection<OrderDoc>;
   private readonly sequences: DocumentCollection<SequenceDoc>;
+  readonly intents: OrderIntents;
 
   constructor(
     store: DocumentStore,
     private readonly customers: CustomerService,
     private readonly products: ProductService,
     private readonly logger: Logger,
+    /** The test hook DOCGATE_CRASH_AT; nothing in production. */
+    private readonly crash: CrashPoint = noCrash,
   ) {
     this.orders = store.collection<OrderDoc>(ORDERS);
     this.sequences = store.collection<SequenceDoc>(SEQUENCES);
+    this.intents = new OrderIntents(store);
   }
 
   async ensureIndexes(): Promise<void> {
@@ -124,101 +123,169 @@ export class OrderService {
         ],
       },
     ]);
+    await this.intents.ensureIndexes();
+    await this.products.ensureIndexes();
+    await this.ensureSequence();
   }
 
   /**
-   * Places an order without multi-document transactions: each item's stock is taken with a
-   * conditional decrement (`stock >= quantity`), and when a later item cannot be served the
-   * items already taken are given back, so stock never goes below zero and no order half-applies.
-   * Every product whose stock moved leaves the shared cache before the answer, order or not.
+   * Creates the order sequence at start, so no order ever races to create it (two first-ever
+   * upserts can both insert, and one fails with a duplicate key). A plain insert that loses to
+   * another instance's is a duplicate `_id`, which just means it exists. A store that has orders
+   * but lost its sequence (a partial restore) starts after the highest number it holds.
+   */
+  async ensureSequence(): Promise<void> {
+    if ((await this.sequences.findOne({ _id: ORDERS })) !== null) return;
+    const [last] = await this.orders.find({}, { sort: [['seq', -1]], limit: 1 });
+    await this.sequences.insertOne({ _id: ORDERS, value: last?.seq ?? 0 }).catch((error: unknown) => {
+      if (!(error instanceof DuplicateKeyError)) throw error;
+    });
+  }
+
+  /**
+   * Places an order without multi-document transactions, in steps a crash can stop anywhere:
+   * 1. the intent (customer, items) is recorded, pending;
+   * 2. the customer is checked after that record, so a concurrent delete sees one or the other;
+   * 3. each item's stock is taken with a conditional decrement that records a hold naming the
+   *    intent on the product, in the same write (never below zero, never without a record);
+   * 4. the intent is confirmed, with its number, prices and total: from here the order is placed;
+   * 5. the order is stored, the holds dropped, the intent removed.
+   * A failure before 4 gives back what was taken; a crash before 4 leaves holds that the sweeper
+   * gives back once the intent is ORDER_PENDING_SECONDS old, and after 4 the sweeper stores the
+   * order. Every product whose stock moved leaves the shared cache before the answer.
    */
   async place(raw: PlaceOrderInput): Promise<Order> {
     const input = parseInput(placeInput, raw, 'input');
-    if (!(await this.customers.exists(input.customerId))) {
-      throw new NotFoundError('no customer with this id', { field: 'input.customerId' });
-    }
     const known = await this.products.known(input.items.map((i) => i.productId));
     const missing = input.items.findIndex((i) => !known.has(i.productId));
     if (missing >= 0)
       throw new NotFoundError('no product with this id', { field: `input.items.${missing}.productId` });
 
+    const intent: IntentDoc = {
+      _id: newId(),
+      state: 'pending',
+      customerId: input.customerId,
+      items: input.items.map((i) => ({ productId: i.productId, quantity: i.quantity })),
+      touchedAt: new Date(),
+    };
+    await this.intents.open(intent);
+    await this.crash('order-after-intent');
     const taken: OrderItem[] = [];
+    let placed: PlacedIntent | null = null;
     try {
-      for (const [index, item] of input.items.entries()) {
-        const product = await this.products.reserve(item.productId, item.quantity);
+      const customer = await this.customers.placeable(input.customerId);
+      if (customer === 'missing')
+        throw new NotFoundError('no customer with this id', { field: 'input.customerId' });
+      if (customer === 'deleting')
+        throw new ConflictError('this customer is being deleted', { field: 'input.customerId' });
+      for (const [index, item] of intent.items.entries()) {
+        const product = await this.products.reserve(item.productId, item.quantity, intent._id);
         if (product === null) {
           throw new ConflictError('not enough stock for this product', {
             field: `input.items.${index}.quantity`,
           });
         }
         taken.push({ productId: item.productId, quantity: item.quantity, unitPrice: product.price });
+        if (taken.length === 1) await this.crash('order-after-first-reserve');
       }
-      const doc = await this.insertNumbered(input.customerId, taken);
-      return toOrder(doc);
+      await this.crash('order-after-reserve');
+      const seq = await this.nextSequence();
+      placed = await this.intents.confirm(intent._id, {
+        number: `ORD-${String(seq).padStart(6, '0')}`,
+        seq,
+        customerId: intent.customerId,
+        items: taken,
+        total: orderTotal(taken),
+        placedAt: new Date(),
+      });
+      if (placed === null) {
+        // Only a sweeper cancels a pending intent, and only one untouched for ORDER_PENDING_SECONDS.
+        throw new UnavailableError('the order took too long and was withdrawn; try again');
+      }
     } catch (error) {
-      await this.giveBack(taken);
+      await this.abandon(intent);
       throw error;
     } finally {
       await this.products.forget(taken.map((i) => i.productId));
     }
+    await this.crash('order-after-confirm');
+    return toOrder(await this.complete(placed));
   }
 
   /**
-   * Numbers come from one shared sequence document (`$inc`, atomic on MongoDB), so they are unique
-   * and increasing across instances. The unique index on `number` is the backstop: a server whose
-   * `$inc` is not atomic under concurrency (FerretDB 1.x) can hand out a number twice, and the
-   * loser draws again instead of failing the order.
+   * Stores a confirmed intent's order, drops its holds and removes the intent: each step can be
+   * run again (by the sweeper, after a crash) with the same result.
    */
-  private async insertNumbered(customerId: string, items: OrderItem[]): Promise<OrderDoc> {
-    for (let attempt = 1; ; attempt++) {
-      const seq = await this.nextSequence();
-      const doc: OrderDoc = {
-        _id: newId(),
-        number: `ORD-${String(seq.value).padStart(6, '0')}`,
-        seq: seq.value,
-        customerId,
-        items,
-        total: orderTotal(items),
-        placedAt: new Date(),
-      };
-      try {
-        await this.orders.insertOne(doc);
-        return doc;
-      } catch (error) {
-        // The id is fresh, so a duplicate can only be the number (FerretDB does not say which key).
-        if (!(error instanceof DuplicateKeyError) || attempt >= 5) throw error;
-      }
+  async complete(intent: PlacedIntent): Promise<OrderDoc> {
+    const doc: OrderDoc = { _id: intent._id, ...intent.order };
+    try {
+      await this.orders.insertOne(doc);
+    } catch (error) {
+      // Stored already, by an earlier run of this step; any other duplicate (a number) is a fault.
+      if (!(error instanceof DuplicateKeyError) || (await this.orders.findOne({ _id: doc._id })) === null)
+        throw error;
+    }
+    await this.crash('order-after-insert');
+    await this.products.settle(
+      doc.items.map((i) => i.productId),
+      doc._id,
+    );
+    await this.crash('order-after-settle');
+    await this.intents.remove(doc._id, true);
+    return doc;
+  }
+
+  /**
+   * Cancels an intent that failed before it was confirmed and gives its stock back, unless it was
+   * confirmed after all (a confirmation that reached the store but not its answer): that one is
+   * the sweeper's to store. Every item is given back, not only those known taken: a take can
+   * reach the store and fail on the way back, and a release finds no hold where none was taken.
+   */
+  private async abandon(intent: IntentDoc): Promise<void> {
+    try {
+      const cancelled = await this.intents.cancel(intent._id);
+      if (cancelled || !(await this.intents.exists(intent._id))) await this.withdraw(intent);
+    } catch (error) {
+      this.logger.error({ err: error, order: intent._id }, 'order not withdrawn; the sweeper will');
     }
   }
 
   /**
-   * The next order sequence value. Two first-ever upserts can race to create the sequence
-   * document and one gets a duplicate key (MongoDB documents this for upserts); the document then
-   * exists, so the loser simply increments it.
+   * Gives back the stock an intent that will never be placed holds, and removes the intent. A hold
+   * is given back by the write that removes it, so running this twice gives back once.
    */
-  private async nextSequence(): Promise<SequenceDoc> {
-    const draw = () =>
-      this.sequences.findOneAndUpdate({ _id: ORDERS }, { $inc: { value: 1 } }, { upsert: true });
-    const seq = await draw().catch((error: unknown) => {
-      if (error instanceof DuplicateKeyError) return draw();
-      throw error;
-    });
-    if (seq === null) throw new Error('order sequence upsert returned nothing');
-    return seq;
-  }
-
-  private async giveBack(taken: readonly OrderItem[]): Promise<void> {
-    for (const item of taken) {
+  async withdraw(intent: Pick<IntentDoc, '_id' | 'items'>): Promise<void> {
+    for (const item of intent.items) {
       try {
-        await this.products.release(item.productId, item.quantity);
+        await this.products.release(item.productId, intent._id, item.quantity);
       } catch (error) {
-        // Nothing else can restore it now; the log is what an operator reconciles from.
+        // The hold stays on the product; the sweeper gives it back once it is old enough.
         this.logger.error(
-          { err: error, productId: item.productId, quantity: item.quantity },
-          'stock compensation failed',
+          { err: error, productId: item.productId, quantity: item.quantity, order: intent._id },
+          'stock compensation failed; the sweeper will give it back',
         );
       }
     }
+    await this.crash('withdraw-after-release');
+    await this.intents.remove(intent._id).catch((error: unknown) => {
+      this.logger.error({ err: error, order: intent._id }, 'withdrawn order intent not removed');
+    });
+  }
+
+  /**
+   * The next order number: one shared sequence document, created at start, incremented with
+   * `$inc` (atomic on MongoDB), so numbers are unique and increasing across instances.
+   */
+  private async nextSequence(): Promise<number> {
+    const draw = () => this.sequences.findOneAndUpdate({ _id: ORDERS }, { $inc: { value: 1 } });
+    let seq = await draw();
+    if (seq === null) {
+      // Removed while running (a restore with --drop): made again as at start.
+      await this.ensureSequence();
+      seq = await draw();
+    }
+    if (seq === null) throw new Error('the order sequence is missing');
+    return seq.value;
   }
 
   async list(rawFilter: OrderFilter | null | undefined, args: PageArgs): Promise<Page<Order>> {
@@ -267,7 +334,19 @@ export class OrderService {
     };
   }
 
-  async customerHasOrders(customerId: string): Promise<boolean> {
-    return (await this.orders.findOne({ customerId })) !== null;
+  /** True when an order with this id is stored. */
+  async isStored(orderId: string): Promise<boolean> {
+    return (await this.orders.count({ _id: orderId })) > 0;
+  }
+
+  /**
+   * Whether the customer has an order stored (`placed`), only orders on their way (`pending`), or
+   * none. Stored orders are asked after intents: an intent is removed only after its order is
+   * stored, so an order that leaves the first read is found by the second.
+   */
+  async customerOrders(customerId: string): Promise<'placed' | 'pending' | 'none'> {
+    const pending = await this.intents.forCustomer(customerId);
+    if ((await this.orders.findOne({ customerId })) !== null) return 'placed';
+    return pending ? 'pending' : 'none';
   }
 }

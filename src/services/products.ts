@@ -14,12 +14,21 @@ export interface Product {
   tags: string[];
 }
 
+/** Stock taken by an order that is not placed yet: recorded on the product in the same write as the take. */
+export interface Hold {
+  order: string;
+  quantity: number;
+  at: Date;
+}
+
 interface ProductDoc extends StoredDoc {
   name: string;
   price: number;
   stock: number;
   tags: string[];
   createdAt: Date;
+  /** Absent until a first order takes stock; empty once every taking order is settled. */
+  holds?: Hold[];
 }
 
 const createInput = z.object({
@@ -87,22 +96,48 @@ export class ProductService {
     return new Set((await this.products.find({ _id: { $in: valid } })).map((p) => p._id));
   }
 
+  /** The index the order sweeper's look for forgotten holds uses. */
+  async ensureIndexes(): Promise<void> {
+    await this.products.ensureIndexes([{ name: 'holds_at', keys: [['holds.at', 1]] }]);
+  }
+
   /**
-   * Takes `quantity` of the product's stock if it has that much, with one conditional decrement
-   * (atomic per document on every backend), and returns its price; null when the stock is short.
+   * Takes `quantity` of the product's stock for `order` if it has that much, and records the
+   * hold, in one conditional write (atomic per document on every backend): the stock and the
+   * record of who took it never part, so a crash leaves nothing the sweeper cannot account for.
+   * An order holds a product at most once. Returns the price; null when the stock is short.
    * The caller forgets the product from the shared cache (`forget`) once its stock moved.
    */
-  async reserve(id: string, quantity: number): Promise<{ price: number } | null> {
+  async reserve(id: string, quantity: number, order: string): Promise<{ price: number } | null> {
+    const hold: Hold = { order, quantity, at: new Date() };
     const product = await this.products.findOneAndUpdate(
-      { _id: id, stock: { $gte: quantity } },
-      { $inc: { stock: -quantity } },
+      { _id: id, stock: { $gte: quantity }, 'holds.order': { $ne: order } },
+      { $inc: { stock: -quantity }, $push: { holds: hold } },
     );
     return product === null ? null : { price: product.price };
   }
 
-  /** Gives back stock taken by `reserve`. */
-  async release(id: string, quantity: number): Promise<void> {
-    await this.products.findOneAndUpdate({ _id: id }, { $inc: { stock: quantity } });
+  /** Gives back the stock `order` holds on the product, once: true when there was a hold. */
+  async release(id: string, order: string, quantity: number): Promise<boolean> {
+    const product = await this.products.findOneAndUpdate(
+      { _id: id, 'holds.order': order },
+      { $inc: { stock: quantity }, $pull: { holds: { order } } },
+    );
+    return product !== null;
+  }
+
+  /** Drops `order`'s holds, its stock kept: the order is stored and owns it now. */
+  async settle(ids: readonly string[], order: string): Promise<void> {
+    await this.products.updateMany(
+      { _id: { $in: [...ids] }, 'holds.order': order },
+      { $pull: { holds: { order } } },
+    );
+  }
+
+  /** Products with a hold taken before `before`, at most `limit` of them. */
+  async withHoldsBefore(before: Date, limit: number): Promise<Array<{ id: string; holds: Hold[] }>> {
+    const docs = await this.products.find({ 'holds.at': { $lt: before } }, { limit });
+    return docs.map((doc) => ({ id: doc._id, holds: (doc.holds ?? []).filter((h) => h.at < before) }));
   }
 
   /** Drops the products from the shared cache, in one round trip, after their stock moved. */

@@ -216,6 +216,51 @@ export function documentStoreSuite(
       await users.clear();
     });
 
+    it('updates every match and says how many matched', async () => {
+      expect(await people$.updateMany({ age: 30 }, { $set: { group: 'thirty' } })).toBe(2);
+      expect(ids(await people$.find({ group: 'thirty' }, { sort: [['_id', 1]] }))).toEqual(['a1', 'a5']);
+      expect(await people$.updateMany({ _id: { $in: ['a2', 'zz'] } }, { $inc: { age: 1 } })).toBe(1);
+      expect((await people$.findOne({ _id: 'a2' }))?.age).toBe(26);
+      expect(await people$.updateMany({ age: 99 }, { $set: { group: 'none' } })).toBe(0);
+    });
+
+    it('takes and gives back a hold atomically: stock and its record move together, once', async () => {
+      interface Held extends StoredDoc {
+        stock: number;
+        holds?: Array<{ order: string; quantity: number }>;
+      }
+      const products = store.collection<Held>(uniqueName('held'));
+      await products.insertOne({ _id: 'p', stock: 5 });
+      const take = (order: string) =>
+        products.findOneAndUpdate(
+          { _id: 'p', stock: { $gte: 2 }, 'holds.order': { $ne: order } },
+          { $inc: { stock: -2 }, $push: { holds: { order, quantity: 2 } } },
+        );
+      const giveBack = (order: string) =>
+        products.findOneAndUpdate(
+          { _id: 'p', 'holds.order': order },
+          { $inc: { stock: 2 }, $pull: { holds: { order } } },
+        );
+      // The same order twice takes once; two orders take twice; a third finds too little stock.
+      const taken = await Promise.all([take('o1'), take('o1'), take('o2'), take('o3')]);
+      expect(taken.filter((t) => t !== null)).toHaveLength(2);
+      const held = await products.findOne({ _id: 'p' });
+      expect(held?.stock).toBe(1);
+      const holders = (held?.holds ?? []).map((h) => h.order).sort();
+      expect(new Set(holders).size).toBe(2);
+      const [first = '', second = ''] = holders;
+      const given = await Promise.all([giveBack(first), giveBack(first)]);
+      expect(given.filter((g) => g !== null)).toHaveLength(1);
+      expect(
+        await products.updateMany(
+          { _id: 'p', 'holds.order': second },
+          { $pull: { holds: { order: second } } },
+        ),
+      ).toBe(1);
+      expect(await products.findOne({ _id: 'p' })).toMatchObject({ stock: 3, holds: [] });
+      await products.clear();
+    });
+
     it('deletes one document and says whether it did', async () => {
       expect(await people$.deleteOne({ _id: 'a3' })).toBe(true);
       expect(await people$.deleteOne({ _id: 'a3' })).toBe(false);

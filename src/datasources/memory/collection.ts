@@ -179,6 +179,18 @@ export class MemoryCollection<T extends StoredDoc> implements DocumentCollection
     return structuredClone(next);
   }
 
+  async updateMany(filter: Filter, update: Update): Promise<number> {
+    const query = new Query<T>(filter as never, mingoOptions);
+    // Matched first, then written: each write replaces the document the loop would look at next.
+    const matched = [...this.candidates(filter)].filter((doc) => query.test(doc));
+    for (const current of matched) {
+      const next = structuredClone(current);
+      applyUpdate(next, update as never, undefined, undefined, { cloneMode: 'deep' });
+      this.put(next, current);
+    }
+    return matched.length;
+  }
+
   async deleteOne(filter: Filter): Promise<boolean> {
     const doc = this.firstMatch(filter);
     if (doc === undefined) return false;

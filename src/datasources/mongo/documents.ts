@@ -75,6 +75,11 @@ class MongoCollection<T extends StoredDoc> implements DocumentCollection<T> {
     return result as T | null;
   }
 
+  async updateMany(filter: Filter, update: Update): Promise<number> {
+    const result = await this.collection.updateMany(byKey(filter), update).catch(rethrow);
+    return result.matchedCount;
+  }
+
   async deleteOne(filter: Filter): Promise<boolean> {
     const result = await this.collection.deleteOne(filter).catch(rethrow);
     return result.deletedCount === 1;

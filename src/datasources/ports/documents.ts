@@ -48,6 +48,11 @@ export interface DocumentCollection<T extends StoredDoc> {
    * With `upsert`, a missing document is created from the filter's equality fields.
    */
   findOneAndUpdate(filter: Filter, update: Update, options?: { upsert?: boolean }): Promise<T | null>;
+  /**
+   * Applies `update` to every document matching `filter`; returns how many matched. Atomic per
+   * document, not across them.
+   */
+  updateMany(filter: Filter, update: Update): Promise<number>;
   /** Deletes the first document matching `filter`; true when one was deleted. */
   deleteOne(filter: Filter): Promise<boolean>;
   aggregate<R>(pipeline: ReadonlyArray<Record<string, unknown>>): Promise<R[]>;

@@ -1,0 +1,3 @@
+import { deleteRaceSuite } from './delete-race.suite.js';
+
+deleteRaceSuite('mongodb');

@@ -1,0 +1,3 @@
+import { orderStallSuite } from './order-stall.suite.js';
+
+orderStallSuite('mongodb');
