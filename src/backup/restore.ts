@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { DocumentStore, StoredDoc } from '../datasources/ports/documents.js';
 import { deserialize } from '../serializer.js';
+import { START_DOCUMENTS } from '../services/orders.js';
 import { type FileEntry, type Manifest, manifestSchema, type StateSection } from './format.js';
 
 const BATCH = 500;
@@ -101,10 +102,15 @@ export async function verifyBackup(dir: string, sections: readonly StateSection[
   return manifest;
 }
 
-/** True when the target holds no document and no state a restore would mix with. */
+/**
+ * True when the target holds no document and no state a restore would mix with. What every start
+ * writes before any data (START_DOCUMENTS: the order sequence at 0) does not count.
+ */
 async function targetIsEmpty(documents: DocumentStore, sections: readonly StateSection[]): Promise<boolean> {
   for (const name of await documents.collectionNames()) {
-    if ((await documents.collection<StoredDoc>(name).count({})) > 0) return false;
+    const start = START_DOCUMENTS[name];
+    const filter = start === undefined ? {} : { $nor: [start] };
+    if ((await documents.collection<StoredDoc>(name).count(filter)) > 0) return false;
   }
   for (const section of sections) if (!(await section.isEmpty())) return false;
   return true;
@@ -154,11 +160,10 @@ export async function restore(
 ): Promise<Manifest> {
   const manifest = await verifyBackup(dir, sections);
   const wasEmpty = await targetIsEmpty(documents, sections);
-  if (!wasEmpty) {
-    if (!options.drop)
-      throw new RestoreRefusedError('the target is not empty; pass --drop to replace what it holds');
-    await clearTarget(documents, sections);
-  }
+  if (!wasEmpty && !options.drop)
+    throw new RestoreRefusedError('the target is not empty; pass --drop to replace what it holds');
+  // An empty target too: what a start wrote there gives way to the backup's.
+  await clearTarget(documents, sections);
   try {
     await write(documents, sections, dir, manifest);
   } catch (error) {

@@ -64,6 +64,8 @@ export type OrderFilter = z.input<typeof filterInput>;
 
 export const ORDERS = 'orders';
 const SEQUENCES = 'sequences';
+/** What every start writes before any data: a restore takes a target holding only this as empty. */
+export const START_DOCUMENTS: Readonly<Record<string, Filter>> = { [SEQUENCES]: { _id: ORDERS, value: 0 } };
 /** Newest first; the id (an ObjectId, increasing with time) breaks ties. */
 const NEWEST_FIRST = [
   ['placedAt', -1],
