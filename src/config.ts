@@ -24,7 +24,7 @@ const schema = z
         } catch {
           return false;
         }
-      }, 'expected redis://, rediss://, or redis-sentinel://host:port[,host:port]/<master>')
+      }, 'expected redis://, rediss://, redis-sentinel://host:port[,host:port]/<master> or redis-cluster://host:port[,host:port]')
       .optional(),
     /** Prefix of every key this app writes in Redis, so apps (and tests) can share one server. Default `docgate:`. */
     REDIS_PREFIX: z
