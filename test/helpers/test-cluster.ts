@@ -15,3 +15,19 @@ export function useTestCluster(): () => Promise<RedisCluster> {
     return started;
   };
 }
+
+let clusterBackend: (() => Promise<RedisCluster>) | undefined;
+
+/**
+ * Lets this test file's apps use the `cluster` backend (the run's DocumentDB, and a local Redis
+ * Cluster of this file's own for Redis); call once at the file's top level.
+ */
+export function useClusterBackend(): void {
+  clusterBackend = useTestCluster();
+}
+
+/** The `redis-cluster://` URL of this file's cluster (see useClusterBackend). */
+export async function clusterBackendUrl(): Promise<string> {
+  if (clusterBackend === undefined) throw new Error('call useClusterBackend() at the top of the test file');
+  return (await clusterBackend()).url;
+}

@@ -1,4 +1,4 @@
-import { Cluster, type Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import type { KeyValueClusterNode, KeyValueNodeStats, KeyValueServerStats } from '../ports/server-stats.js';
 import type { RedisClient } from './client.js';
 import { redisCall } from './errors.js';
@@ -36,21 +36,57 @@ function lowestVersion(versions: readonly string[]): string {
   );
 }
 
+/** A node as `CLUSTER NODES` lists it: `<id> <host:port@bus[,hostname]> <flags> ...`. */
+function clusterNodes(text: string): Array<{ host: string; port: number; role: 'master' | 'replica' }> {
+  return text
+    .split('\n')
+    .map((line) => line.trim().split(' '))
+    .flatMap(([, address = '', flags = '']) => {
+      const set = new Set(flags.split(','));
+      if (set.has('fail') || set.has('noaddr') || set.has('handshake')) return [];
+      const hostPort = address.split('@')[0] ?? '';
+      const at = hostPort.lastIndexOf(':');
+      const role = set.has('master') ? ('master' as const) : ('replica' as const);
+      return at > 0 ? [{ host: hostPort.slice(0, at), port: Number(hostPort.slice(at + 1)), role }] : [];
+    });
+}
+
+/**
+ * One node's figures, on the cluster client's own connection to it when it has one (masters);
+ * ioredis keeps none to replicas unless reads go to them, so a replica is asked over a
+ * connection opened for this read, with the cluster's credentials and TLS.
+ */
+async function readClusterNode(
+  cluster: Cluster,
+  node: { host: string; port: number; role: 'master' | 'replica' },
+): Promise<KeyValueClusterNode> {
+  const address = `${node.host}:${node.port}`;
+  const known = cluster.nodes('all').find((n) => `${n.options.host}:${n.options.port}` === address);
+  if (known !== undefined) return { address, role: node.role, ...(await readNode(known)) };
+  const own = new Redis({
+    ...cluster.options.redisOptions,
+    host: node.host,
+    port: node.port,
+    lazyConnect: true,
+    enableOfflineQueue: true,
+    retryStrategy: () => null,
+  });
+  own.on('error', () => undefined); // the read below fails with it
+  try {
+    return { address, role: node.role, ...(await readNode(own)) };
+  } finally {
+    own.disconnect();
+  }
+}
+
 /** One server's figures; on a Redis Cluster every node's (masters and replicas), and their sum. */
 export async function readRedisStats(redis: RedisClient): Promise<KeyValueServerStats> {
   return redisCall('the Redis server', async () => {
     if (!(redis instanceof Cluster)) return { ...(await readNode(redis)), nodes: [] };
-    const roles = [
-      ...redis.nodes('master').map((node) => ({ node, role: 'master' as const })),
-      ...redis.nodes('slave').map((node) => ({ node, role: 'replica' as const })),
-    ];
-    const nodes: KeyValueClusterNode[] = await Promise.all(
-      roles.map(async ({ node, role }) => ({
-        address: `${node.options.host}:${node.options.port}`,
-        role,
-        ...(await readNode(node)),
-      })),
-    );
+    const [master] = redis.nodes('master');
+    if (master === undefined) throw new Error('no master known yet');
+    const view = clusterNodes(String(await master.call('CLUSTER', 'NODES')));
+    const nodes = await Promise.all(view.map((node) => readClusterNode(redis, node)));
     nodes.sort((a, b) => a.address.localeCompare(b.address));
     const sum = (pick: (n: KeyValueClusterNode) => number, of = nodes) => of.reduce((t, n) => t + pick(n), 0);
     return {
