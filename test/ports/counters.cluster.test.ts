@@ -31,4 +31,20 @@ describe('Counters on a Redis Cluster', () => {
       await own.close();
     }
   });
+
+  it('lists, sets and clears counters on every master (what a backup and a restore use)', async () => {
+    const own = await openTestRedis((await cluster()).url);
+    try {
+      const counters = new RedisCounters(own.redis, own.prefix);
+      const entries = Array.from({ length: 20 }, (_v, i) => [`k${i}`, i + 1] as const);
+      await counters.set(entries);
+      const listed: Array<readonly [string, number]> = [];
+      for await (const entry of counters.entries()) listed.push(entry);
+      expect(listed.sort((a, b) => a[1] - b[1])).toEqual(entries);
+      await counters.clear();
+      expect(await own.keys()).toEqual([]);
+    } finally {
+      await own.close();
+    }
+  });
 });

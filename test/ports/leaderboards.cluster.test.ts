@@ -26,4 +26,32 @@ describe('Leaderboards on a Redis Cluster', () => {
       await t.close();
     }
   });
+
+  it('lists, loads and clears boards living on every master (what a backup and a restore use)', async () => {
+    const t = await openTestRedis((await cluster()).url);
+    try {
+      const boards = new RedisLeaderboards(t.redis, t.prefix);
+      const rows = Array.from({ length: 12 }, (_v, i) => ({
+        board: `board${i}`,
+        player: `p${i}`,
+        score: i + 0.5,
+      }));
+      await boards.load(rows);
+      const masters = new Set(
+        await Promise.all(
+          rows.map(
+            async (r) => (await (await cluster()).masterOf(`${t.prefix}leaderboard:{${r.board}}`)).port,
+          ),
+        ),
+      );
+      expect(masters.size).toBe(3);
+      const listed = [];
+      for await (const entry of boards.entries()) listed.push(entry);
+      expect(listed.sort((a, b) => a.score - b.score)).toEqual(rows);
+      await boards.clear();
+      expect(await t.keys()).toEqual([]);
+    } finally {
+      await t.close();
+    }
+  });
 });
