@@ -31,6 +31,15 @@ const schema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ or -, at most 63')
       .default('docgate'),
+    /**
+     * Where list reads (paged connections, their totalCount) go on a replica set: `primary`
+     * (default: every read sees every acknowledged write), or `primaryPreferred`, `secondary`,
+     * `secondaryPreferred`, `nearest` to move them off the primary at the price of lag. Every
+     * other read (by id, for a write, after one's own write) stays on the primary.
+     */
+    MONGODB_READ_PREFERENCE: z
+      .enum(['primary', 'primaryPreferred', 'secondary', 'secondaryPreferred', 'nearest'])
+      .default('primary'),
     /** Redis connection string; when absent, the embedded in-process services are used. */
     REDIS_URL: z
       .string()
@@ -41,7 +50,7 @@ const schema = z
         } catch {
           return false;
         }
-      }, 'expected redis://, rediss://, or redis-sentinel://host:port[,host:port]/<master>')
+      }, 'expected redis://, rediss://, redis-sentinel://host:port[,host:port]/<master> or redis-cluster://host:port[,host:port]')
       .optional(),
     /** Prefix of every key this app writes in Redis, so apps (and tests) can share one server. Default `docgate:`. */
     REDIS_PREFIX: z

@@ -17,6 +17,8 @@ export interface RedisEndpoint {
   name?: string;
   sentinelPassword?: string;
   sentinelUsername?: string;
+  /** For `redis-cluster://`: the nodes to learn the cluster's layout from (any of them will do). */
+  clusterNodes?: Array<{ host: string; port: number }>;
 }
 
 /**
@@ -24,14 +26,21 @@ export interface RedisEndpoint {
  * - `redis://[user:password@]host[:port][/db]`, and `rediss://` for TLS;
  * - `redis-sentinel://[user:password@]host:port[,host:port...]/<master name>[/db]` for a Sentinel
  *   deployment (`rediss-sentinel://` for TLS to the servers); the password is the servers', and
- *   the sentinels are asked with the same credentials.
+ *   the sentinels are asked with the same credentials;
+ * - `redis-cluster://[user:password@]host:port[,host:port...]` for a Redis Cluster
+ *   (`rediss-cluster://` for TLS): the credentials and TLS apply to every node; a cluster has
+ *   only database 0, so a path is refused.
  * Throws on anything else, with a message that never repeats the password.
  */
 export function redisOptionsFromUrl(url: string): RedisEndpoint {
-  const match = /^(rediss?)(-sentinel)?:\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/?#]+)(?:\/([^?#]*))?$/.exec(url);
+  const match =
+    /^(rediss?)(-sentinel|-cluster)?:\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/?#]+)(?:\/([^?#]*))?$/.exec(url);
   if (match === null)
-    throw new Error('REDIS_URL: expected redis://, rediss://, redis-sentinel:// or rediss-sentinel://');
-  const [, scheme, sentinel, user, password, hosts = '', path = ''] = match;
+    throw new Error(
+      'REDIS_URL: expected redis://, rediss://, redis-sentinel://, rediss-sentinel://, redis-cluster:// or rediss-cluster://',
+    );
+  const [, scheme, kind, user, password, hosts = '', path = ''] = match;
+  const sentinel = kind === '-sentinel';
   const credentials: RedisEndpoint = {
     ...(user ? { username: decodeURIComponent(user) } : {}),
     ...(password ? { password: decodeURIComponent(password) } : {}),
@@ -54,6 +63,10 @@ export function redisOptionsFromUrl(url: string): RedisEndpoint {
     if (!Number.isInteger(db) || db < 0) throw new Error('REDIS_URL: the database must be a number');
     return { db };
   };
+  if (kind === '-cluster') {
+    if (parts.length > 0) throw new Error('REDIS_URL: a Redis Cluster has only database 0; drop the path');
+    return { clusterNodes: endpoints, ...credentials, ...tls };
+  }
   if (sentinel) {
     const [name, db] = parts;
     if (name === undefined)
@@ -68,6 +81,7 @@ export function redisOptionsFromUrl(url: string): RedisEndpoint {
       ...dbOf(db),
     };
   }
-  if (more.length > 0) throw new Error('REDIS_URL: one host, or a redis-sentinel:// URL for several');
+  if (more.length > 0)
+    throw new Error('REDIS_URL: one host, or a redis-sentinel:// or redis-cluster:// URL for several');
   return { host: first.host, port: first.port, ...credentials, ...tls, ...dbOf(parts[0]) };
 }

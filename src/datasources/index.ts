@@ -20,6 +20,7 @@ export async function createBackends(config: Config, logger: Logger): Promise<Ba
         })
       : await MongoDocumentStore.connect(config.MONGODB_URL, config.MONGODB_DB, {
           maxTimeMS: config.QUERY_TIMEOUT_MS,
+          listReadPreference: config.MONGODB_READ_PREFERENCE,
         });
   logger.info({ documents: documents.kind }, 'document store ready');
   const family =

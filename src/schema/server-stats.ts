@@ -1,15 +1,40 @@
 import type { StoreStats } from '../datasources/ports/documents.js';
-import type { KeyValueServerStats } from '../datasources/ports/server-stats.js';
+import type { KeyValueClusterNode, KeyValueServerStats } from '../datasources/ports/server-stats.js';
 import type { ServerStats as ServerStatsShape } from '../services/server-stats.js';
 import { builder } from './builder.js';
 
+const RedisNodeRole = builder.enumType('RedisNodeRole', { values: ['MASTER', 'REPLICA'] as const });
+
+const RedisNodeStats = builder.objectRef<KeyValueClusterNode>('RedisNodeStats').implement({
+  description: 'One node of a Redis Cluster.',
+  fields: (t) => ({
+    address: t.exposeString('address', { description: 'host:port, as the cluster announces it.' }),
+    role: t.field({
+      type: RedisNodeRole,
+      resolve: (n) => (n.role === 'master' ? 'MASTER' : 'REPLICA'),
+    }),
+    version: t.exposeString('version'),
+    usedMemoryBytes: t.exposeFloat('usedMemoryBytes'),
+    connectedClients: t.exposeInt('connectedClients'),
+    keys: t.exposeInt('keys', { description: 'DBSIZE of this node.' }),
+    uptimeSeconds: t.exposeInt('uptimeSeconds'),
+  }),
+});
+
 const RedisStats = builder.objectRef<KeyValueServerStats>('RedisStats').implement({
+  description:
+    'One Redis server; on a Redis Cluster the sum over its nodes (keys: masters only; version and uptime: the lowest).',
   fields: (t) => ({
     version: t.exposeString('version'),
     usedMemoryBytes: t.exposeFloat('usedMemoryBytes'),
     connectedClients: t.exposeInt('connectedClients'),
     keys: t.exposeInt('keys', { description: 'DBSIZE: every key of the Redis database.' }),
     uptimeSeconds: t.exposeInt('uptimeSeconds'),
+    nodes: t.field({
+      type: [RedisNodeStats],
+      description: 'Each node of a Redis Cluster, masters and replicas; empty on one server.',
+      resolve: (s) => s.nodes,
+    }),
   }),
 });
 

@@ -115,7 +115,7 @@ export async function paginate<T extends StoredDoc, N>(
   if (args.after !== undefined && args.after !== null)
     conditions.push(keyset(sort, decodeCursor(sort, args.after)));
   const pageFilter = conditions.length === 1 ? filter : { $and: conditions };
-  const docs = first === 0 ? [] : await collection.find(pageFilter, { sort, limit: first + 1 });
+  const docs = first === 0 ? [] : await collection.find(pageFilter, { sort, limit: first + 1, list: true });
   const hasNextPage = docs.length > first;
   const edges = docs.slice(0, first).map((doc) => ({
     cursor: encodeCursor(
@@ -132,6 +132,6 @@ export async function paginate<T extends StoredDoc, N>(
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },
-    totalCount: () => collection.count(filter),
+    totalCount: () => collection.count(filter, { list: true }),
   };
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { scanTargets } from '../../src/datasources/redis/slots.js';
 import { PasswordHasher } from '../../src/services/passwords.js';
 import {
   CreateProductDocument,
@@ -102,7 +103,11 @@ export function accountsSuite(backend: BackendName): void {
           expect(await t.backends.sessions.touch(token, new Date(), 60)).toBeNull();
           return;
         }
-        const keys = await redis.keys(`${t.backends.config.REDIS_PREFIX}*`);
+        // On a cluster, each master holds some of the keys.
+        const perNode = await Promise.all(
+          scanTargets(redis).map((node) => node.keys(`${t.backends.config.REDIS_PREFIX}*`)),
+        );
+        const keys = perNode.flat();
         const dump = [...keys, ...(await Promise.all(keys.map((k) => redis.dump(k))))].join('\n');
         expect(keys).toContain(`${t.backends.config.REDIS_PREFIX}session:${hash}`);
         expect(dump).not.toContain(token);

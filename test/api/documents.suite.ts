@@ -35,7 +35,7 @@ export function documentsSuite(backend: BackendName): void {
 
     beforeAll(async () => {
       t = await makeApp(backend);
-      caps = backend === 'mongodb' ? await mongoCapabilities(inject('mongodbUrl')) : FULL;
+      caps = backend !== 'embedded' ? await mongoCapabilities(inject('mongodbUrl')) : FULL;
       ({ user, admin } = await signIn(t));
     });
     afterAll(async () => {

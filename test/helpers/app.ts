@@ -5,10 +5,12 @@ import { type App, createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { type Backends, createBackends } from '../../src/datasources/index.js';
 import type { Role } from '../../src/datasources/ports/sessions.js';
+import { scanTargets } from '../../src/datasources/redis/slots.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { createServices, ensureIndexes, type Services } from '../../src/services/index.js';
 import { uniqueName } from './names.js';
 import { withRedisOf } from './redis.js';
+import { clusterBackendUrl } from './test-cluster.js';
 
 export interface TestApp {
   name: string;
@@ -38,7 +40,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export type BackendName = 'embedded' | 'mongodb';
+/** `cluster`: as `mongodb`, with a Redis Cluster instead of one Redis (see useClusterBackend). */
+export type BackendName = 'embedded' | 'mongodb' | 'cluster';
 
 /**
  * Environment for a backend: embedded in memory, or the run's FerretDB (a fresh database) and
@@ -51,7 +54,7 @@ export function envFor(name: BackendName, extra: Record<string, string> = {}): N
     NODE_ENV: 'test',
     RATE_LIMIT_POINTS: '1000000',
   };
-  if (name === 'mongodb') {
+  if (name !== 'embedded') {
     base.MONGODB_URL = inject('mongodbUrl');
     base.MONGODB_DB = uniqueName('t');
     base.REDIS_URL = inject('redisUrl');
@@ -75,7 +78,8 @@ export async function makeApp(
   extra: Record<string, string> = {},
   options: MakeAppOptions = {},
 ): Promise<TestApp> {
-  const config = loadConfig(envFor(name, extra));
+  const cluster: Record<string, string> = name === 'cluster' ? { REDIS_URL: await clusterBackendUrl() } : {};
+  const config = loadConfig(envFor(name, { ...cluster, ...extra }));
   const logger = options.logger ?? createLogger('silent');
   const backends = await createBackends(config, logger);
   const services = createServices(backends, logger);
@@ -122,11 +126,14 @@ export async function makeApp(
 async function deleteRedisKeys({ config }: Backends): Promise<void> {
   await withRedisOf(config, async (redis) => {
     if (redis === null) return;
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.REDIS_PREFIX}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
+    for (const node of scanTargets(redis)) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', `${config.REDIS_PREFIX}*`, 'COUNT', 1000);
+        cursor = next;
+        // One key per DEL: on a cluster, the keys live in many slots.
+        await Promise.all(keys.map((key) => redis.del(key)));
+      } while (cursor !== '0');
+    }
   });
 }

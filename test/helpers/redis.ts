@@ -1,10 +1,11 @@
-import type { Redis } from 'ioredis';
 import { inject } from 'vitest';
-import { closeRedis, createRedis } from '../../src/datasources/redis/client.js';
+import { closeRedis, createRedis, type RedisClient } from '../../src/datasources/redis/client.js';
+import { scanTargets } from '../../src/datasources/redis/slots.js';
 import { uniqueName } from './names.js';
 
 export interface TestRedis {
-  redis: Redis;
+  /** One server, or a Redis Cluster for a `redis-cluster://` URL. */
+  redis: RedisClient;
   /** A key prefix of this test's own, e.g. `t_3f2a…:`. */
   prefix: string;
   /** Every key under the prefix (SCAN), for tests that inspect what was stored. */
@@ -23,12 +24,14 @@ export async function openTestRedis(url: string = inject('redisUrl')): Promise<T
   const prefix = `${uniqueName('t')}:`;
   const keys = async (): Promise<string[]> => {
     const found: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      found.push(...batch);
-    } while (cursor !== '0');
+    for (const node of scanTargets(redis)) {
+      let cursor = '0';
+      do {
+        const [next, batch] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+        cursor = next;
+        found.push(...batch);
+      } while (cursor !== '0');
+    }
     return found;
   };
   return {
@@ -38,7 +41,8 @@ export async function openTestRedis(url: string = inject('redisUrl')): Promise<T
     async close() {
       if (redis.status === 'ready') {
         const found = await keys();
-        if (found.length > 0) await redis.del(...found);
+        // One key per DEL: on a cluster, the keys live in many slots.
+        await Promise.all(found.map((key) => redis.del(key)));
       }
       await closeRedis(redis);
     },
@@ -52,7 +56,7 @@ export async function openTestRedis(url: string = inject('redisUrl')): Promise<T
  */
 export async function withRedisOf<T>(
   config: { REDIS_URL?: string | undefined },
-  use: (redis: Redis | null) => Promise<T>,
+  use: (redis: RedisClient | null) => Promise<T>,
 ): Promise<T> {
   if (config.REDIS_URL === undefined) return use(null);
   const redis = createRedis(config.REDIS_URL);

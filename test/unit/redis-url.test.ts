@@ -28,8 +28,28 @@ describe('REDIS_URL', () => {
     });
   });
 
+  it('reads a Redis Cluster URL: every node, with the credentials and TLS for each', () => {
+    expect(redisOptionsFromUrl('redis-cluster://10.0.0.1:7000,10.0.0.2')).toEqual({
+      clusterNodes: [
+        { host: '10.0.0.1', port: 7000 },
+        { host: '10.0.0.2', port: 6379 },
+      ],
+    });
+    expect(redisOptionsFromUrl('rediss-cluster://app:p%40ss@a.example.com:7000')).toEqual({
+      clusterNodes: [{ host: 'a.example.com', port: 7000 }],
+      username: 'app',
+      password: 'p@ss',
+      tls: {},
+    });
+    expect(loadConfig({ REDIS_URL: 'redis-cluster://h1:7000,h2:7001' }).REDIS_URL).toBe(
+      'redis-cluster://h1:7000,h2:7001',
+    );
+  });
+
   it.each([
     'http://localhost:6379',
+    'redis-cluster://h1:7000/1',
+    'redis-cluster://h1:0',
     'redis://',
     'redis://a:1,b:2',
     'redis-sentinel://127.0.0.1:26379',

@@ -1,10 +1,19 @@
-import { type Collection, type Db, type Document, MongoClient } from 'mongodb';
+import {
+  type Collection,
+  type Db,
+  type Document,
+  MongoClient,
+  type MongoClientOptions,
+  ReadPreference,
+  type ReadPreferenceMode,
+} from 'mongodb';
 import type {
   DocumentCollection,
   DocumentStore,
   Filter,
   FindOptions,
   IndexSpec,
+  ReadOptions,
   StoredDoc,
   StoreStats,
   Update,
@@ -29,14 +38,43 @@ function byKey(filter: Filter): Filter {
   return Array.isArray(ids) && ids.length === 1 ? { ...filter, _id: ids[0] } : filter;
 }
 
+/**
+ * The client's options beyond the URL's. Writes wait for a majority of the replica set (`w:
+ * 'majority'`: an acknowledged order, stock change, account or sequence number survives the loss
+ * of the primary) unless the URL sets `w` itself; writes and reads are retried once across a
+ * failover (the driver's retryable writes, on by default, said here so it stays so). Every read
+ * goes to the primary, whatever the URL says, so a caller always reads its own writes; list
+ * reads alone follow MONGODB_READ_PREFERENCE (see ReadOptions). On a standalone server (and
+ * the DocumentDB test server) w: 'majority' is one server's acknowledgement.
+ */
+export function mongoClientOptions(url: string): MongoClientOptions {
+  const urlSetsW = /[?&]w=/.test(url);
+  return {
+    serverSelectionTimeoutMS: 5000,
+    connectTimeoutMS: 5000,
+    ignoreUndefined: true,
+    retryWrites: true,
+    retryReads: true,
+    readPreference: ReadPreference.PRIMARY,
+    ...(urlSetsW ? {} : { writeConcern: { w: 'majority' } }),
+  };
+}
+
 class MongoCollection<T extends StoredDoc> implements DocumentCollection<T> {
   constructor(
     private readonly collection: Collection<StoredDoc>,
     private readonly maxTimeMS: number,
+    private readonly listReadPreference: ReadPreferenceMode,
   ) {}
+
+  /** The read preference of a read: the primary's, or MONGODB_READ_PREFERENCE for a list. */
+  #from(options: ReadOptions): { readPreference: ReadPreferenceMode } {
+    return { readPreference: options.list === true ? this.listReadPreference : ReadPreference.PRIMARY };
+  }
 
   async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
     let cursor = this.collection.find(byKey(filter), {
+      ...this.#from(options),
       maxTimeMS: this.maxTimeMS,
       // A page or a loader batch in one reply: past the driver's first batch (101 documents)
       // each request paid a getMore (bench/n-plus-one.ts: 5 commands at 50 orders, 4 at 20).
@@ -52,8 +90,10 @@ class MongoCollection<T extends StoredDoc> implements DocumentCollection<T> {
     return (await this.collection.findOne(filter, { maxTimeMS: this.maxTimeMS }).catch(rethrow)) as T | null;
   }
 
-  async count(filter: Filter): Promise<number> {
-    return this.collection.countDocuments(filter, { maxTimeMS: this.maxTimeMS }).catch(rethrow);
+  async count(filter: Filter, options: ReadOptions = {}): Promise<number> {
+    return this.collection
+      .countDocuments(filter, { ...this.#from(options), maxTimeMS: this.maxTimeMS })
+      .catch(rethrow);
   }
 
   async insertOne(doc: T): Promise<void> {
@@ -137,22 +177,30 @@ export class MongoDocumentStore implements DocumentStore {
     private readonly client: MongoClient,
     private readonly db: Db,
     private readonly maxTimeMS: number,
+    private readonly listReadPreference: ReadPreferenceMode,
   ) {}
 
   static async connect(
     url: string,
     dbName: string,
-    options: { maxTimeMS: number; client?: MongoClient },
+    options: { maxTimeMS: number; listReadPreference?: ReadPreferenceMode; client?: MongoClient },
   ): Promise<MongoDocumentStore> {
-    const client =
-      options.client ??
-      new MongoClient(url, { serverSelectionTimeoutMS: 5000, connectTimeoutMS: 5000, ignoreUndefined: true });
+    const client = options.client ?? new MongoClient(url, mongoClientOptions(url));
     await client.connect();
-    return new MongoDocumentStore(client, client.db(dbName), options.maxTimeMS);
+    return new MongoDocumentStore(
+      client,
+      client.db(dbName),
+      options.maxTimeMS,
+      options.listReadPreference ?? ReadPreference.PRIMARY,
+    );
   }
 
   collection<T extends StoredDoc>(name: string): DocumentCollection<T> {
-    return new MongoCollection<T>(this.db.collection<StoredDoc>(name), this.maxTimeMS);
+    return new MongoCollection<T>(
+      this.db.collection<StoredDoc>(name),
+      this.maxTimeMS,
+      this.listReadPreference,
+    );
   }
 
   async stats(): Promise<StoreStats> {

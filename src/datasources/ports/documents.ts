@@ -22,10 +22,18 @@ export type Update = Record<string, unknown>;
 /** A sort specification: field paths with 1 (ascending) or -1 (descending), applied in order. */
 export type Sort = ReadonlyArray<readonly [field: string, direction: 1 | -1]>;
 
-export interface FindOptions {
+export interface FindOptions extends ReadOptions {
   sort?: Sort;
   limit?: number;
   skip?: number;
+}
+
+export interface ReadOptions {
+  /**
+   * A list read, which may see a little behind the latest writes: it follows
+   * MONGODB_READ_PREFERENCE. Other reads go to the primary.
+   */
+  list?: boolean;
 }
 
 /** An index to ensure at start. `unique` indexes make writes fail with DuplicateKeyError. */
@@ -39,7 +47,7 @@ export interface IndexSpec {
 export interface DocumentCollection<T extends StoredDoc> {
   find(filter: Filter, options?: FindOptions): Promise<T[]>;
   findOne(filter: Filter): Promise<T | null>;
-  count(filter: Filter): Promise<number>;
+  count(filter: Filter, options?: ReadOptions): Promise<number>;
   /** Inserts one document; throws DuplicateKeyError when a unique index refuses it. */
   insertOne(doc: T): Promise<void>;
   /**

@@ -1,7 +1,8 @@
-import type { Redis } from 'ioredis';
 import type { CacheRead, CacheStats, DocumentCache } from '../ports/cache.js';
+import type { RedisClient } from './client.js';
 import { execResults, redisCall } from './errors.js';
 import { LuaScript } from './script.js';
+import { type Chain, execBySlot, groupBySlot, hashTag, mgetBySlot } from './slots.js';
 
 /** A cache slower than this is no help: the read goes to the store instead. */
 const DEADLINE_MS = 250;
@@ -29,29 +30,36 @@ return written`,
 /**
  * The shared cache on Redis: `<prefix>cache:v:<key>` holds the value, `<prefix>cache:g:<key>` the
  * version, bumped by every invalidation. One round trip per call: MGET, one EVALSHA, one MULTI.
+ * On a Redis Cluster the key is hash-tagged (`cache:v:{<key>}`, `cache:g:{<key>}`) so a value and
+ * its version share a slot (the write-back script reads one and writes the other), and each call
+ * is grouped by slot: one MGET, EVALSHA or MULTI per slot the batch touches, in parallel.
  */
 export class RedisDocumentCache implements DocumentCache {
   private hits = 0;
   private misses = 0;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 
   private valueKey(key: string): string {
-    return `${this.prefix}cache:v:${key}`;
+    return `${this.prefix}cache:v:${hashTag(this.redis, key)}`;
   }
 
   private versionKey(key: string): string {
-    return `${this.prefix}cache:g:${key}`;
+    return `${this.prefix}cache:g:${hashTag(this.redis, key)}`;
   }
 
   async getMany(keys: readonly string[]): Promise<CacheRead[]> {
     if (keys.length === 0) return [];
     const replies = await redisCall(
       'the shared cache',
-      () => this.redis.mget(...keys.map((k) => this.valueKey(k)), ...keys.map((k) => this.versionKey(k))),
+      () =>
+        mgetBySlot(this.redis, [
+          ...keys.map((k) => this.valueKey(k)),
+          ...keys.map((k) => this.versionKey(k)),
+        ]),
       DEADLINE_MS,
     );
     return keys.map((_key, i) => {
@@ -67,18 +75,31 @@ export class RedisDocumentCache implements DocumentCache {
     ttlSeconds: number,
   ): Promise<void> {
     if (entries.length === 0) return;
-    const keys = entries.flatMap((e) => [this.valueKey(e.key), this.versionKey(e.key)]);
-    const args = entries.flatMap((e) => [e.value, e.version]);
-    await SET_IF_UNCHANGED.run(this.redis, keys, [String(ttlSeconds), ...args], DEADLINE_MS);
+    const groups = groupBySlot(
+      this.redis,
+      entries.map((e) => this.valueKey(e.key)),
+    ).map((group) => group.flatMap((i) => entries[i] ?? []));
+    await Promise.all(
+      groups.map((group) => {
+        const keys = group.flatMap((e) => [this.valueKey(e.key), this.versionKey(e.key)]);
+        const args = group.flatMap((e) => [e.value, e.version]);
+        return SET_IF_UNCHANGED.run(this.redis, keys, [String(ttlSeconds), ...args], DEADLINE_MS);
+      }),
+    );
   }
 
   async invalidate(keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
-    const multi = this.redis.multi().del(...keys.map((k) => this.valueKey(k)));
-    for (const key of keys)
-      multi.incr(this.versionKey(key)).expire(this.versionKey(key), VERSION_TTL_SECONDS);
+    const steps = keys.flatMap((key) => {
+      const [value, version] = [this.valueKey(key), this.versionKey(key)];
+      return [
+        { key: value, add: (m: Chain) => void m.del(value) },
+        { key: version, add: (m: Chain) => void m.incr(version) },
+        { key: version, add: (m: Chain) => void m.expire(version, VERSION_TTL_SECONDS) },
+      ];
+    });
     // No deadline here: an invalidation that is slow must still be known to have landed.
-    await redisCall('the shared cache', async () => execResults(await multi.exec()));
+    await redisCall('the shared cache', async () => execResults(await execBySlot(this.redis, steps)));
   }
 
   stats(): CacheStats {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Job, Queue, QueueEvents, type RedisOptions, UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
 import { PermanentJobError, UnavailableError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { redisOptionsFromUrl } from '../../redis-url.js';
@@ -15,8 +15,9 @@ import type {
   QueueCounts,
   Workers,
 } from '../ports/jobs.js';
-import { closeRedis, createRedis } from './client.js';
+import { closeRedis, createRedis, type RedisClient } from './client.js';
 import { redisCall } from './errors.js';
+import { hashTag } from './slots.js';
 
 const QUEUE = 'jobs';
 /** An enqueue that Redis has not acknowledged by then is answered SERVICE_UNAVAILABLE. */
@@ -27,16 +28,33 @@ const CLOSE_GRACE_MS = 10_000;
 export interface BullJobQueueOptions extends JobQueueOptions {
   url: string;
   /** The app's Redis connection, for the few reads BullMQ has no method for. */
-  redis: Redis;
-  /** REDIS_PREFIX; BullMQ's keys go under `<prefix>bull:jobs:`. */
+  redis: RedisClient;
+  /**
+   * REDIS_PREFIX; BullMQ's keys go under `<prefix>bull:jobs:`, and on a Redis Cluster under
+   * `{<prefix>bull}:jobs:`: BullMQ's scripts touch several keys of a queue at once, so they
+   * must all hash to one slot (one queue lives on one shard).
+   */
   prefix: string;
   /** A worker's lock on a job; a job whose worker died is taken back after about twice this. */
   lockMs: number;
 }
 
-/** ioredis options from REDIS_URL, so that BullMQ creates (and closes) its own connections. */
-function connectionOf(url: string, extra: RedisOptions): RedisOptions {
-  return { ...redisOptionsFromUrl(url), ...extra };
+/**
+ * ioredis options from REDIS_URL, so that BullMQ creates (and closes) its own connections. A
+ * cluster cannot be described by options: BullMQ gets an unconnected Cluster, which it only
+ * duplicates (and closes the duplicates); `templates` keeps it to be dropped on close.
+ */
+function connectionOf(url: string, templates: Set<Cluster>): RedisOptions | Cluster {
+  if (redisOptionsFromUrl(url).clusterNodes === undefined)
+    return { ...redisOptionsFromUrl(url), maxRetriesPerRequest: null };
+  const template = createRedis(
+    url,
+    { maxRetriesPerRequest: null, enableOfflineQueue: true },
+    { lazyConnect: true, enableOfflineQueue: true },
+  );
+  if (!(template instanceof Cluster)) throw new Error('expected a Redis Cluster');
+  templates.add(template);
+  return template;
 }
 
 const STATES: Record<string, JobStatus> = {
@@ -119,7 +137,9 @@ export class BullJobQueue implements JobQueue {
   readonly kind = 'redis';
   readonly #queue: Queue;
   /** The queue's own connection; enqueue checks it is up before adding (see `enqueue`). */
-  readonly #connection: Redis;
+  readonly #connection: RedisClient;
+  /** Clusters handed to BullMQ as templates for its own connections (see connectionOf). */
+  readonly #templates = new Set<Cluster>();
   readonly #listeners = new Set<(change: JobChange) => void>();
   readonly #workers = new Set<Workers>();
   #events: Promise<QueueEvents> | null = null;
@@ -129,7 +149,11 @@ export class BullJobQueue implements JobQueue {
     private readonly logger: Logger,
   ) {
     // BullMQ's own start-up commands must wait for the connection rather than fail for good.
-    this.#connection = createRedis(options.url, { connectionName: 'docgate-jobs', enableOfflineQueue: true });
+    this.#connection = createRedis(
+      options.url,
+      { connectionName: 'docgate-jobs', enableOfflineQueue: true },
+      { enableOfflineQueue: true },
+    );
     this.#connection.on('error', (err: Error) => this.logger.debug({ err }, 'job queue connection error'));
     this.#queue = new Queue(QUEUE, {
       connection: this.#connection,
@@ -217,7 +241,7 @@ export class BullJobQueue implements JobQueue {
         }
       },
       {
-        connection: connectionOf(this.options.url, { maxRetriesPerRequest: null }),
+        connection: connectionOf(this.options.url, this.#templates),
         prefix: this.#prefix,
         concurrency,
         lockDuration: this.options.lockMs,
@@ -273,6 +297,8 @@ export class BullJobQueue implements JobQueue {
     this.#listeners.clear();
     await Promise.all([events?.then((e) => e.close()).catch(() => undefined), this.#queue.close()]);
     await closeRedis(this.#connection);
+    for (const template of this.#templates) template.disconnect();
+    this.#templates.clear();
   }
 
   /** Resolves when the connection is up, or throws UnavailableError after `ms`. */
@@ -292,7 +318,7 @@ export class BullJobQueue implements JobQueue {
   }
 
   get #prefix(): string {
-    return `${this.options.prefix}bull`;
+    return hashTag(this.#connection, `${this.options.prefix}bull`);
   }
 
   /**
@@ -305,7 +331,7 @@ export class BullJobQueue implements JobQueue {
       this.options.redis.xrevrange(key, '+', '-', 'COUNT', 1),
     );
     const events = new QueueEvents(QUEUE, {
-      connection: connectionOf(this.options.url, { maxRetriesPerRequest: null }),
+      connection: connectionOf(this.options.url, this.#templates),
       prefix: this.#prefix,
       lastEventId: last[0]?.[0] ?? '0',
     });

@@ -1,8 +1,9 @@
-import type { Redis } from 'ioredis';
 import type { LeaderboardChange, LeaderboardEntry, Leaderboards } from '../ports/leaderboards.js';
 import { rankInOrder } from '../ranks.js';
+import type { RedisClient } from './client.js';
 import { redisCall } from './errors.js';
 import { LuaScript } from './script.js';
+import { type Chain, execBySlot, hashTag, scanTargets, untag } from './slots.js';
 
 // The score and rank before and after a change, in one atomic step: a concurrent change can
 // never slip between them, so every event reports ranks that existed.
@@ -61,10 +62,14 @@ function pairs(reply: unknown): Array<{ player: string; score: number }> {
   return out;
 }
 
-/** Boards as Redis sorted sets under `<prefix>leaderboard:<board>`. */
+/**
+ * Boards as Redis sorted sets under `<prefix>leaderboard:<board>`; on a Redis Cluster
+ * `<prefix>leaderboard:{<board>}`, so every key a board's script touches (and the channel it
+ * publishes on) can share the board's slot.
+ */
 export class RedisLeaderboards implements Leaderboards {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 
@@ -107,9 +112,9 @@ export class RedisLeaderboards implements Leaderboards {
 
   /** SCANs for boards, then ZSCANs each, so memory stays flat on any number of entries. */
   async *entries(): AsyncIterable<{ board: string; player: string; score: number }> {
-    const head = this.#key('');
+    const head = `${this.prefix}leaderboard:`;
     for await (const key of this.#boardKeys()) {
-      const board = key.slice(head.length);
+      const board = untag(key.slice(head.length));
       let cursor = '0';
       do {
         const [next, flat] = await redisCall('the leaderboards', () =>
@@ -125,34 +130,40 @@ export class RedisLeaderboards implements Leaderboards {
 
   async load(entries: ReadonlyArray<{ board: string; player: string; score: number }>): Promise<void> {
     if (entries.length === 0) return;
-    const pipeline = this.redis.pipeline();
-    for (const { board, player, score } of entries) pipeline.zadd(this.#key(board), score, player);
-    await redisCall('the leaderboards', () => pipeline.exec());
+    const steps = entries.map(({ board, player, score }) => {
+      const key = this.#key(board);
+      return { key, add: (m: Chain) => void m.zadd(key, score, player) };
+    });
+    await redisCall('the leaderboards', () => execBySlot(this.redis, steps, 'pipeline'));
   }
 
   async clear(): Promise<void> {
     const keys: string[] = [];
     for await (const key of this.#boardKeys()) keys.push(key);
-    for (let i = 0; i < keys.length; i += 500) {
-      const page = keys.slice(i, i + 500);
-      await redisCall('the leaderboards', () => this.redis.del(...page));
+    const steps = keys.map((key) => ({ key, add: (m: Chain) => void m.del(key) }));
+    for (let i = 0; i < steps.length; i += 500) {
+      const page = steps.slice(i, i + 500);
+      await redisCall('the leaderboards', () => execBySlot(this.redis, page, 'pipeline'));
     }
   }
 
   async *#boardKeys(): AsyncIterable<string> {
     const seen = new Set<string>();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redisCall('the leaderboards', () =>
-        this.redis.scan(cursor, 'MATCH', `${this.#key('')}*`, 'COUNT', 500, 'TYPE', 'zset'),
-      );
-      cursor = next;
-      for (const key of keys) {
-        if (seen.has(key)) continue;
-        seen.add(key);
-        yield key;
-      }
-    } while (cursor !== '0');
+    const head = `${this.prefix}leaderboard:`;
+    for (const node of scanTargets(this.redis)) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redisCall('the leaderboards', () =>
+          node.scan(cursor, 'MATCH', `${head}*`, 'COUNT', 500, 'TYPE', 'zset'),
+        );
+        cursor = next;
+        for (const key of keys) {
+          if (seen.has(key)) continue;
+          seen.add(key);
+          yield key;
+        }
+      } while (cursor !== '0');
+    }
   }
 
   async close(): Promise<void> {
@@ -177,6 +188,6 @@ export class RedisLeaderboards implements Leaderboards {
   }
 
   #key(board: string): string {
-    return `${this.prefix}leaderboard:${board}`;
+    return `${this.prefix}leaderboard:${hashTag(this.redis, board)}`;
   }
 }

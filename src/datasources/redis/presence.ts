@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { PresenceStore } from '../ports/presence.js';
+import type { RedisClient } from './client.js';
 import { redisCall } from './errors.js';
 import { LuaScript } from './script.js';
 
@@ -39,7 +39,7 @@ export class RedisPresence implements PresenceStore {
   readonly #held = new Set<string>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly ttlMs: number,
   ) {}

@@ -1,9 +1,9 @@
-import type { Redis } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Logger } from '../../logger.js';
 import { OutageLog } from '../../outage-log.js';
 import { adaptLimiter, createMemoryRateLimiter, limiterOptions } from '../memory/rate-limiter.js';
 import type { RateLimiter, RateLimiterFactory } from '../ports/rate-limiter.js';
+import type { RedisClient } from './client.js';
 import { redisCall } from './errors.js';
 
 /** A limiter that has not answered by then counts as down (every request waits for it). */
@@ -15,7 +15,7 @@ const DEADLINE_MS = 250;
  * a `fail` limiter throws UnavailableError.
  */
 export function createRedisRateLimiterFactory(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   logger: Logger,
 ): RateLimiterFactory {

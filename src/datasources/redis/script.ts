@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.js';
 import { redisCall } from './errors.js';
 
 type Call = (...args: Array<string | number>) => Promise<unknown>;
@@ -23,7 +23,7 @@ export class LuaScript {
 
   /** Runs the script; with `deadlineMs`, a call not answered by then fails (see redisCall). */
   run(
-    redis: Redis,
+    redis: RedisClient,
     keys: readonly string[],
     args: ReadonlyArray<string | number>,
     deadlineMs?: number,
@@ -31,7 +31,7 @@ export class LuaScript {
     return redisCall(this.what, () => this.#command(redis)(keys.length, ...keys, ...args), deadlineMs);
   }
 
-  #command(redis: Redis): Call {
+  #command(redis: RedisClient): Call {
     if (!(this.#name in redis)) redis.defineCommand(this.#name, { lua: this.source });
     // defineCommand adds a method named at run time, which ioredis' types cannot name.
     const command: unknown = Reflect.get(redis, this.#name);

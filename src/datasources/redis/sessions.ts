@@ -1,8 +1,9 @@
-import type { Redis } from 'ioredis';
 import type { Role, SessionRecord, SessionStore } from '../ports/sessions.js';
 import { sessionRecord } from '../session-record.js';
+import type { RedisClient } from './client.js';
 import { execResults, redisCall } from './errors.js';
 import { LuaScript } from './script.js';
+import { type Chain, execBySlot } from './slots.js';
 
 /**
  * Reads a live session and slides it, atomically. KEYS = session; ARGV = now (ms), ttl (ms).
@@ -30,10 +31,15 @@ const WHAT = 'the session store';
  * `endAll`. The set must outlive every session in it: it is given twice the session lifetime,
  * and a session that slides past the time it last did so (`indexedUntil`, kept in its hash)
  * extends it again, so most requests still cost one round trip.
+ *
+ * On a Redis Cluster a session and its account's index live in different slots (a session is
+ * found by its token alone, so it cannot carry the account's hash tag): each MULTI is split per
+ * slot, the index written before the session, so a session that exists is always indexed (an
+ * index entry whose session is gone is pruned later, as after a logout).
  */
 export class RedisSessionStore implements SessionStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 
@@ -54,19 +60,21 @@ export class RedisSessionStore implements SessionStore {
     await this.prune(owner.accountId);
     const at = String(now.getTime());
     const indexedUntil = String(now.getTime() + 2 * ttlSeconds * 1000);
-    const multi = this.redis
-      .multi()
-      .hset(this.key(id), {
-        accountId: owner.accountId,
-        role: owner.role,
-        createdAt: at,
-        lastActivityAt: at,
-        indexedUntil,
-      })
-      .pexpire(this.key(id), ttlSeconds * 1000)
-      .sadd(this.indexKey(owner.accountId), id)
-      .pexpire(this.indexKey(owner.accountId), 2 * ttlSeconds * 1000);
-    await redisCall(WHAT, async () => execResults(await multi.exec()));
+    const [key, index] = [this.key(id), this.indexKey(owner.accountId)];
+    const fields = {
+      accountId: owner.accountId,
+      role: owner.role,
+      createdAt: at,
+      lastActivityAt: at,
+      indexedUntil,
+    };
+    const steps = [
+      { key: index, add: (m: Chain) => void m.sadd(index, id) },
+      { key: index, add: (m: Chain) => void m.pexpire(index, 2 * ttlSeconds * 1000) },
+      { key, add: (m: Chain) => void m.hset(key, fields) },
+      { key, add: (m: Chain) => void m.pexpire(key, ttlSeconds * 1000) },
+    ];
+    await redisCall(WHAT, async () => execResults(await execBySlot(this.redis, steps)));
     return sessionRecord(owner, now, now, ttlSeconds);
   }
 
@@ -93,22 +101,25 @@ export class RedisSessionStore implements SessionStore {
       (id) => id !== keep,
     );
     if (ids.length === 0) return 0;
-    const multi = this.redis.multi();
-    for (const id of ids) multi.del(this.key(id));
-    multi.srem(this.indexKey(accountId), ...ids);
-    const results = await redisCall(WHAT, async () => execResults(await multi.exec()));
+    const index = this.indexKey(accountId);
+    const steps = [
+      ...ids.map((id) => ({ key: this.key(id), add: (m: Chain) => void m.del(this.key(id)) })),
+      { key: index, add: (m: Chain) => void m.srem(index, ...ids) },
+    ];
+    const results = await redisCall(WHAT, async () => execResults(await execBySlot(this.redis, steps)));
     return results.slice(0, ids.length).filter((deleted) => deleted === 1).length;
   }
 
   /** Keeps the account's index alive as long as the session, which has just slid past it. */
   private async reindex(id: string, accountId: string, now: Date, ttlSeconds: number): Promise<void> {
     const until = now.getTime() + 2 * ttlSeconds * 1000;
-    const multi = this.redis
-      .multi()
-      .sadd(this.indexKey(accountId), id)
-      .pexpire(this.indexKey(accountId), 2 * ttlSeconds * 1000)
-      .hset(this.key(id), 'indexedUntil', String(until));
-    await redisCall(WHAT, async () => execResults(await multi.exec()));
+    const [key, index] = [this.key(id), this.indexKey(accountId)];
+    const steps = [
+      { key: index, add: (m: Chain) => void m.sadd(index, id) },
+      { key: index, add: (m: Chain) => void m.pexpire(index, 2 * ttlSeconds * 1000) },
+      { key, add: (m: Chain) => void m.hset(key, 'indexedUntil', String(until)) },
+    ];
+    await redisCall(WHAT, async () => execResults(await execBySlot(this.redis, steps)));
   }
 
   /** Drops the ids of ended sessions from the account's index (logout leaves them there). */
@@ -116,9 +127,10 @@ export class RedisSessionStore implements SessionStore {
     const index = this.indexKey(accountId);
     const ids = await redisCall(WHAT, () => this.redis.smembers(index));
     if (ids.length === 0) return;
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.exists(this.key(id));
-    const alive = await redisCall(WHAT, async () => execResults(await pipeline.exec()));
+    const steps = ids.map((id) => ({ key: this.key(id), add: (m: Chain) => void m.exists(this.key(id)) }));
+    const alive = await redisCall(WHAT, async () =>
+      execResults(await execBySlot(this.redis, steps, 'pipeline')),
+    );
     const ended = ids.filter((_, i) => alive[i] !== 1);
     if (ended.length > 0) await redisCall(WHAT, () => this.redis.srem(index, ...ended));
   }

@@ -1,0 +1,5 @@
+import { useClusterBackend } from '../helpers/test-cluster.js';
+import { leaderboardOperationsSuite } from './leaderboards.suite.js';
+
+useClusterBackend();
+leaderboardOperationsSuite('cluster');

@@ -1,0 +1,5 @@
+import { useClusterBackend } from '../helpers/test-cluster.js';
+import { loginThrottleSuite } from './login-throttle.suite.js';
+
+useClusterBackend();
+loginThrottleSuite('cluster');
