@@ -73,7 +73,7 @@ export function createServices(backends: Backends, logger: Logger): Services {
       durationSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
       whenStoreDown: 'memory',
     }),
-    leaderboards: new LeaderboardService(backends.leaderboards, backends.pubsub, logger),
+    leaderboards: new LeaderboardService(backends.leaderboards, backends.pubsub, backends.events),
     jobs: new JobService(
       backends.jobs,
       backends.localEvents,
