@@ -76,7 +76,8 @@ export function createServices(backends: Backends, logger: Logger): Services {
     leaderboards: new LeaderboardService(backends.leaderboards, backends.pubsub, backends.events),
     jobs: new JobService(
       backends.jobs,
-      backends.localEvents,
+      backends.events,
+      backends.pubsub,
       backends.documents,
       customers,
       {
