@@ -1,4 +1,5 @@
 import type { QueueCounts as CountsShape, JobRecord } from '../datasources/ports/jobs.js';
+import { lastEventIdOf, noteEventCursor } from '../plugins/use-event-ids.js';
 import { builder } from './builder.js';
 import { signedIn } from './signed-in.js';
 
@@ -84,7 +85,11 @@ builder.subscriptionFields((t) => ({
       "The job's current state, then every change of status or progress; ends when it finishes. With `after` (a cursor), every event after it instead of the current state (CURSOR_EXPIRED when older than the events kept). Progress never goes down; status only moves forward. Another account's job is NOT_FOUND (ADMINs see all).",
     authScopes: { user: true },
     args: { id: t.arg.id({ required: true }), after: t.arg.string() },
-    subscribe: (_root, { id, after }, ctx) => ctx.services.jobs.watch(String(id), signedIn(ctx), after),
-    resolve: (job) => job,
+    subscribe: (_root, { id, after }, ctx) =>
+      ctx.services.jobs.watch(String(id), signedIn(ctx), after ?? lastEventIdOf(ctx)),
+    resolve: (job, _args, ctx) => {
+      if (job.cursor !== undefined) noteEventCursor(ctx, job.cursor);
+      return job;
+    },
   }),
 }));

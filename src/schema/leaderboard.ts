@@ -1,4 +1,5 @@
 import type { LeaderboardEntry as EntryShape } from '../datasources/ports/leaderboards.js';
+import { lastEventIdOf, noteEventCursor } from '../plugins/use-event-ids.js';
 import type { LeaderboardEvent } from '../services/leaderboards.js';
 import { builder } from './builder.js';
 
@@ -106,7 +107,11 @@ builder.subscriptionFields((t) => ({
     description:
       'Every change to the board, from whichever instance made it; with `after` (a cursor), first every change after it (CURSOR_EXPIRED when older than the events kept).',
     args: { board: t.arg.string({ required: true }), after: t.arg.string() },
-    subscribe: (_root, { board, after }, ctx) => ctx.services.leaderboards.updates(board, after),
-    resolve: (change) => change,
+    subscribe: (_root, { board, after }, ctx) =>
+      ctx.services.leaderboards.updates(board, after ?? lastEventIdOf(ctx)),
+    resolve: (change, _args, ctx) => {
+      noteEventCursor(ctx, change.cursor);
+      return change;
+    },
   }),
 }));

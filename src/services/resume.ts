@@ -7,7 +7,7 @@ import { AppError, UnavailableError } from '../errors.js';
 /** Events read from the log per round trip while catching up: what a replay holds at a time. */
 export const REPLAY_PAGE = 100;
 /** How long a stream tries to get its live feed back after losing it before it ends. */
-const RECOVER_MS = 10_000;
+const RECOVER_MS = 5_000;
 
 /** Where a resumable stream reads: the live feed (pub/sub) and the log behind it. */
 export interface ResumeSource<T> {
