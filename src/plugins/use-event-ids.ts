@@ -4,8 +4,15 @@ import { isAsyncIterable, mapAsyncIterator, type Plugin } from 'graphql-yoga';
 /** The cursor of the event each SSE request is delivering, noted by the subscription resolvers. */
 const delivering = new WeakMap<Request, string>();
 
+/** The SSE request of a context (duck-typed: Yoga's Request may be a ponyfill's, not the global). */
 function requestOf(context: object): Request | null {
-  return 'request' in context && context.request instanceof Request ? context.request : null;
+  if (!('request' in context)) return null;
+  const request: unknown = context.request;
+  if (typeof request !== 'object' || request === null || !('headers' in request)) return null;
+  const { headers } = request;
+  return headers instanceof Object && 'get' in headers && typeof headers.get === 'function'
+    ? (request as Request)
+    : null;
 }
 
 /**

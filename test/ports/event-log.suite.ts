@@ -13,7 +13,8 @@ export interface LogAndPubSub {
   pubsub: PubSub;
 }
 
-const change = (score: number): LeaderboardChange => ({
+/** A leaderboard event of board `b`, told apart by its score. */
+export const change = (score: number): LeaderboardChange => ({
   board: 'b',
   player: 'p',
   score,
