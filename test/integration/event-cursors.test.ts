@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
 import { encodeCursor } from '../../src/services/cursors.js';
+import { EnqueueJobDocument } from '../generated/operations.js';
 import { runEntry } from '../helpers/processes.js';
 import {
   cleanupAfterEach,
   deployment,
   embedded,
   next,
+  post,
   type Result,
   type SseStream,
+  signIn,
   sseRequest,
   startInstance,
   wsClient,
@@ -127,8 +130,8 @@ async function markerCursor(server: RunningServer, board: string): Promise<strin
 }
 
 const BACKENDS = [
-  ['embedded', () => embedded()],
-  ['Redis', () => deployment()],
+  ['embedded', (extra: Record<string, string> = {}) => embedded(extra)],
+  ['Redis', (extra: Record<string, string> = {}) => deployment(extra)],
 ] as const;
 
 describe.each(BACKENDS)('event cursors (%s)', (_name, env) => {
@@ -261,4 +264,80 @@ describe('event cursors across instances (Redis)', () => {
     },
     90_000,
   );
+});
+
+// As in shared/contract/next.graphql (Event cursors).
+const JOB_AFTER = `subscription JobUpdatedAfter($id: ID!, $after: String) {
+  jobUpdated(id: $id, after: $after) { id status progress result error cursor }
+}`;
+
+interface JobEvent {
+  status: string;
+  progress: number;
+  cursor: string;
+}
+
+/** Every event of a jobUpdated stream over WebSocket, until it completes. */
+async function jobEvents(
+  port: number,
+  authorization: string,
+  id: string,
+  after?: string,
+): Promise<JobEvent[]> {
+  const client = wsClient({ port }, authorization);
+  try {
+    const stream = client.iterate<{ jobUpdated: JobEvent }>({
+      query: JOB_AFTER,
+      variables: { id, ...(after ? { after } : {}) },
+    });
+    const events: JobEvent[] = [];
+    for (;;) {
+      const result = await next(stream, 30_000);
+      if (result.done === true) return events;
+      if (result.value.errors !== undefined) throw new Error(JSON.stringify(result.value.errors));
+      const event = result.value.data?.jobUpdated;
+      if (event !== undefined) events.push(event);
+    }
+  } finally {
+    await client.dispose();
+  }
+}
+
+const STEP: Record<string, readonly string[]> = {
+  QUEUED: ['ACTIVE', 'DELAYED', 'COMPLETED', 'FAILED'],
+  ACTIVE: ['DELAYED', 'COMPLETED', 'FAILED'],
+  DELAYED: ['ACTIVE', 'COMPLETED', 'FAILED'],
+};
+
+describe.each(BACKENDS)('job events in order (%s)', (_name, env) => {
+  it('20 queued jobs: progress never down, status only forward; a resume replays the rest', async () => {
+    const server = await startInstance(env({ JOB_STEP_DELAY_MS: '20' }));
+    defer(() => server.close());
+    const user = await signIn(server);
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const queued = await post(
+        server,
+        EnqueueJobDocument,
+        { type: 'generate_report', payload: { report: 'customersByCity' } },
+        user,
+      );
+      ids.push(queued.data?.enqueueJob.id ?? '');
+    }
+    const streams = await Promise.all(ids.map((id) => jobEvents(server.port, user, id)));
+    for (const events of streams) {
+      expect(events.at(-1)).toMatchObject({ status: 'COMPLETED', progress: 100 });
+      for (let i = 1; i < events.length; i++) {
+        const [before, now] = [events[i - 1], events[i]];
+        if (before === undefined || now === undefined) continue;
+        expect(now.progress).toBeGreaterThanOrEqual(before.progress);
+        if (now.status !== before.status) expect(STEP[before.status]).toContain(now.status);
+      }
+      expect(new Set(events.map((e) => e.cursor)).size).toBe(events.length);
+    }
+    // From the first event's cursor: every later event, with the same cursors, then the end.
+    const first = streams[0] ?? [];
+    const replayed = await jobEvents(server.port, user, ids[0] ?? '', first[0]?.cursor);
+    expect(replayed).toEqual(first.slice(1));
+  }, 90_000);
 });
