@@ -10,6 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { sharedCache } from './cache.js';
+import { eventCursors } from './event-cursors.js';
 import { fanout } from './fanout.js';
 import { growth } from './growth.js';
 import { jobs } from './jobs.js';
@@ -26,6 +27,7 @@ export const SCENARIOS: ReadonlyArray<readonly [string, Scenario]> = [
   ['scores', scores],
   ['growth', growth],
   ['fanout', fanout],
+  ['event-cursors', eventCursors],
   ['jobs', jobs],
   ['soak', soak],
 ];

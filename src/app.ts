@@ -8,6 +8,7 @@ import { createMaskError } from './mask-error.js';
 import { CallerSlots } from './plugins/caller-slots.js';
 import { isEndpointPath } from './plugins/refusal.js';
 import { useAuthentication } from './plugins/use-authentication.js';
+import { useEventIds } from './plugins/use-event-ids.js';
 import { useExactPaths } from './plugins/use-exact-paths.js';
 import { useFreshEventContext } from './plugins/use-fresh-event-context.js';
 import { useGraphQLSSESingleConnection } from './plugins/use-graphql-sse.js';
@@ -105,6 +106,8 @@ export function createApp(deps: AppDeps): App {
       useJit(),
       // Each subscription event is executed with a fresh context (loaders, caller).
       useFreshEventContext(),
+      // Each SSE event's id: is its cursor (Last-Event-ID resumes; see schema/*.ts `after`).
+      useEventIds(),
       // A signed-in subscriber is online while its stream is open.
       usePresence(),
       // An SSE stream holds one of its caller's connection slots while open.

@@ -134,6 +134,21 @@ const schema = z
     OUTBOX_QUOTA_PER_ACCOUNT: positiveInt(200),
     /** An online account not refreshed by its instance for this long stops counting. Default 45. */
     PRESENCE_TTL_SECONDS: z.coerce.number().int().min(2).max(3600).default(45),
+    /**
+     * How long each leaderboard and job event is kept for resuming with `after` / Last-Event-ID.
+     * Default 3600.
+     */
+    EVENT_RETENTION_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(10)
+      .max(7 * 24 * 3600)
+      .default(3600),
+    /**
+     * Events kept per board or job, whatever their age, so a busy board's log stays bounded
+     * (about 200 bytes each on Redis, see README "Event cursors"). Default 10000.
+     */
+    EVENT_LOG_MAX_LENGTH: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     /** GraphiQL at GET /graphql; default: on, except when NODE_ENV=production. */
     GRAPHIQL: z.enum(['true', 'false']).optional(),

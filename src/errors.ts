@@ -6,7 +6,8 @@ export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'RATE_LIMITED'
-  | 'SERVICE_UNAVAILABLE';
+  | 'SERVICE_UNAVAILABLE'
+  | 'CURSOR_EXPIRED';
 
 /**
  * An expected failure. Datasources and services throw these, never GraphQLError;
@@ -62,6 +63,12 @@ export class RateLimitedError extends AppError {
 export class UnavailableError extends AppError {
   override readonly name = 'UnavailableError';
   readonly code = 'SERVICE_UNAVAILABLE';
+}
+
+/** An event cursor older than the events kept (EVENT_RETENTION_SECONDS): refetch, then subscribe anew. */
+export class CursorExpiredError extends AppError {
+  override readonly name = 'CursorExpiredError';
+  readonly code = 'CURSOR_EXPIRED';
 }
 
 /** A unique index refused a write; `key` names the indexed field. Services turn it into ConflictError. */

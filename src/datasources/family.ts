@@ -1,6 +1,11 @@
 import { type Config, JOB_RETENTION_SECONDS } from '../config.js';
 import type { KeyValueFamily } from './ports/backends.js';
+import type { EventLogOptions } from './ports/event-log.js';
 import type { JobQueueOptions } from './ports/jobs.js';
+
+export function eventLogOptions(config: Config): EventLogOptions {
+  return { retentionSeconds: config.EVENT_RETENTION_SECONDS, maxLength: config.EVENT_LOG_MAX_LENGTH };
+}
 
 export function jobOptions(config: Config): JobQueueOptions {
   return {
@@ -15,6 +20,6 @@ export async function closeFamily(
   parts: Omit<KeyValueFamily, 'close' | 'family' | 'serverStats' | 'probes'>,
 ) {
   await Promise.all([parts.jobs.close(), parts.presence.close()]);
-  await Promise.all([parts.pubsub.close(), parts.leaderboards.close()]);
+  await Promise.all([parts.pubsub.close(), parts.leaderboards.close(), parts.events.close()]);
   await Promise.all([parts.counters.close(), parts.cache.close(), parts.sessions.close()]);
 }

@@ -1,4 +1,5 @@
 import type { QueueCounts as CountsShape, JobRecord } from '../datasources/ports/jobs.js';
+import { lastEventIdOf, noteEventCursor } from '../plugins/use-event-ids.js';
 import { builder } from './builder.js';
 import { signedIn } from './signed-in.js';
 
@@ -12,7 +13,7 @@ export const JobStatus = builder.enumType('JobStatus', {
   } as const,
 });
 
-export const Job = builder.objectRef<JobRecord>('Job').implement({
+export const Job = builder.objectRef<JobRecord & { cursor?: string }>('Job').implement({
   fields: (t) => ({
     id: t.exposeID('id'),
     type: t.exposeString('type'),
@@ -29,6 +30,12 @@ export const Job = builder.objectRef<JobRecord>('Job').implement({
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
+    cursor: t.string({
+      nullable: true,
+      description:
+        "On `jobUpdated`: opaque, increasing along the job's events; pass it as `after` to resume after this event. Null elsewhere.",
+      resolve: (job) => job.cursor ?? null,
+    }),
   }),
 });
 
@@ -75,10 +82,14 @@ builder.subscriptionFields((t) => ({
   jobUpdated: t.field({
     type: Job,
     description:
-      "The job's current state, then every change of status or progress; ends when it finishes. Another account's job is NOT_FOUND (ADMINs see all).",
+      "The job's current state, then every change of status or progress; ends when it finishes. With `after` (a cursor), every event after it instead of the current state (CURSOR_EXPIRED when older than the events kept). Progress never goes down; status only moves forward. Another account's job is NOT_FOUND (ADMINs see all).",
     authScopes: { user: true },
-    args: { id: t.arg.id({ required: true }) },
-    subscribe: (_root, { id }, ctx) => ctx.services.jobs.watch(String(id), signedIn(ctx)),
-    resolve: (job) => job,
+    args: { id: t.arg.id({ required: true }), after: t.arg.string() },
+    subscribe: (_root, { id, after }, ctx) =>
+      ctx.services.jobs.watch(String(id), signedIn(ctx), after ?? lastEventIdOf(ctx)),
+    resolve: (job, _args, ctx) => {
+      if (job.cursor !== undefined) noteEventCursor(ctx, job.cursor);
+      return job;
+    },
   }),
 }));

@@ -1,7 +1,6 @@
-import type {
-  LeaderboardChange as ChangeShape,
-  LeaderboardEntry as EntryShape,
-} from '../datasources/ports/leaderboards.js';
+import type { LeaderboardEntry as EntryShape } from '../datasources/ports/leaderboards.js';
+import { lastEventIdOf, noteEventCursor } from '../plugins/use-event-ids.js';
+import type { LeaderboardEvent } from '../services/leaderboards.js';
 import { builder } from './builder.js';
 
 export const LeaderboardEntry = builder.objectRef<EntryShape>('LeaderboardEntry').implement({
@@ -12,7 +11,7 @@ export const LeaderboardEntry = builder.objectRef<EntryShape>('LeaderboardEntry'
   }),
 });
 
-export const LeaderboardChange = builder.objectRef<ChangeShape>('LeaderboardChange').implement({
+export const LeaderboardChange = builder.objectRef<LeaderboardEvent>('LeaderboardChange').implement({
   description: 'One change to a board, with the ranks before and after it.',
   fields: (t) => ({
     board: t.exposeString('board'),
@@ -22,6 +21,10 @@ export const LeaderboardChange = builder.objectRef<ChangeShape>('LeaderboardChan
     previousRank: t.exposeInt('previousRank', {
       nullable: true,
       description: 'The rank before the change; null for a player new to the board.',
+    }),
+    cursor: t.exposeString('cursor', {
+      description:
+        "Opaque, increasing along the board's events: pass it as `after` to resume after this event.",
     }),
   }),
 });
@@ -101,9 +104,14 @@ builder.mutationFields((t) => ({
 builder.subscriptionFields((t) => ({
   leaderboardUpdated: t.field({
     type: LeaderboardChange,
-    description: 'Every change to the board, from whichever instance made it.',
-    args: { board: t.arg.string({ required: true }) },
-    subscribe: (_root, { board }, ctx) => ctx.services.leaderboards.updates(board),
-    resolve: (change) => change,
+    description:
+      'Every change to the board, from whichever instance made it; with `after` (a cursor), first every change after it (CURSOR_EXPIRED when older than the events kept).',
+    args: { board: t.arg.string({ required: true }), after: t.arg.string() },
+    subscribe: (_root, { board, after }, ctx) =>
+      ctx.services.leaderboards.updates(board, after ?? lastEventIdOf(ctx)),
+    resolve: (change, _args, ctx) => {
+      noteEventCursor(ctx, change.cursor);
+      return change;
+    },
   }),
 }));

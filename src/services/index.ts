@@ -88,10 +88,11 @@ export function createServices(
       durationSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
       whenStoreDown: 'memory',
     }),
-    leaderboards: new LeaderboardService(backends.leaderboards, backends.pubsub, logger),
+    leaderboards: new LeaderboardService(backends.leaderboards, backends.pubsub, backends.events),
     jobs: new JobService(
       backends.jobs,
-      backends.localEvents,
+      backends.events,
+      backends.pubsub,
       backends.documents,
       customers,
       {

@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { DocumentStore, StoredDoc } from '../datasources/ports/documents.js';
+import { compareEventIds, parseEventId } from '../datasources/ports/event-ids.js';
+import type { EventLog } from '../datasources/ports/event-log.js';
 import type {
   JobChange,
   JobQueue,
@@ -21,8 +23,10 @@ import {
 import { EventQueue } from '../event-queue.js';
 import type { Logger } from '../logger.js';
 import type { Caller } from './accounts.js';
+import { decodeCursor, encodeCursor } from './cursors.js';
 import type { CustomerService } from './customers.js';
 import { newId } from './ids.js';
+import { resumable } from './resume.js';
 import { email, parseInput, text } from './validation.js';
 
 /** Each job type's payload, checked at enqueue. */
@@ -69,18 +73,25 @@ function isFinal(job: JobRecord): boolean {
   return job.status === 'COMPLETED' || job.status === 'FAILED';
 }
 
-/** A job's state as a subscriber sees it change. */
-function sameState(a: JobRecord, b: JobRecord): boolean {
-  return a.status === b.status && a.progress === b.progress && a.attempts === b.attempts;
-}
+/** A job as `jobUpdated` delivers it: with the cursor of the event that left it so. */
+export type JobEvent = JobRecord & { cursor: string };
+
+const TOPIC = 'jobUpdated';
 
 export class JobService {
   #feed: Promise<() => void> | null = null;
+  /** Open `jobUpdated` streams, for leak checks. */
+  #watching = 0;
 
-  /** @param changes in-process fan-out of the queue's change feed, one channel per job id. */
+  /**
+   * @param events each job's log: this instance feeds the queue's changes into it (every
+   *   instance may; each change is applied once), and `jobUpdated` replays and follows it.
+   * @param pubsub where the log publishes each job event, across instances.
+   */
   constructor(
     private readonly queue: JobQueue,
-    private readonly changes: PubSub,
+    private readonly events: EventLog,
+    private readonly pubsub: PubSub,
     private readonly documents: DocumentStore,
     private readonly customers: CustomerService,
     private readonly options: JobServiceOptions,
@@ -107,6 +118,7 @@ export class JobService {
       const retryAfter = Math.max(1, Math.ceil((spent.resetAt.getTime() - Date.now()) / 1000));
       throw new RateLimitedError(`this account has enqueued its quota of ${spent.limit} jobs`, retryAfter);
     }
+    await this.#listen();
     return this.queue.enqueue(
       type,
       type === 'send_email' ? { ...data, messageId: newId(), accountId } : data,
@@ -145,39 +157,64 @@ export class JobService {
   }
 
   /**
-   * The job's current state, then each change until it finishes. Listening starts before the
-   * state is read, so no change falls between the two; a finished job gives its final state once.
+   * Without `after`: the job's current state, then each change until it finishes. With `after`
+   * (a cursor of this job's events): every event after it, then each change until it finishes.
+   * The job's log orders the events, so progress never goes down and status only moves forward.
    */
-  async watch(id: string, viewer: Caller): Promise<EventStream<JobRecord>> {
-    this.#feed ??= this.queue
-      .onChange((change) => this.#forward(change))
-      .catch((error: unknown) => {
-        this.#feed = null;
-        throw error;
-      });
-    await this.#feed;
-    const changes = await this.changes.subscribe('jobUpdated', id);
-    let first: JobRecord | null;
+  async watch(id: string, viewer: Caller, after?: string | null): Promise<EventStream<JobEvent>> {
+    await this.#listen();
+    const from = after == null ? null : decodeCursor(TOPIC, id, after);
+    const record = await this.get(id, viewer);
+    if (record === null) throw new NotFoundError('no job with this id', { field: 'id' });
+    let latest = await this.events.last(TOPIC, id);
+    // A job logged before the log kept it (or before any instance fed it): its state starts the log.
+    if (latest === null) {
+      const { status, progress, result, error } = record;
+      const state = await this.events.appendJob({ id, status, progress, result, error });
+      latest = await this.events.last(TOPIC, id);
+      if (state === null && latest === null) throw new NotFoundError('no job with this id', { field: 'id' });
+    }
+    const start = from ?? latest?.id ?? null;
+    const out = new EventQueue<JobEvent>(() => {
+      this.#watching--;
+      void changes?.return();
+    });
+    this.#watching++;
+    let changes: EventStream<JobChange & { cursor: string }> | null = null;
     try {
-      first = await this.get(id, viewer);
+      changes = await resumable(
+        {
+          live: () => this.pubsub.subscribe(TOPIC, id),
+          range: (after, count) => this.events.range(TOPIC, id, after, count),
+          latest: async () => (await this.events.last(TOPIC, id))?.id ?? null,
+        },
+        start,
+        (change, logId) => ({ ...change, cursor: logId }),
+      );
     } catch (error) {
-      await changes.return();
+      out.end();
       throw error;
     }
-    if (first === null) {
-      await changes.return();
-      throw new NotFoundError('no job with this id', { field: 'id' });
+    let last = record;
+    if (from === null && latest !== null) {
+      last = overlay(record, latest.payload);
+      out.push({ ...last, cursor: encodeCursor(TOPIC, id, latest.id) });
+      if (isFinal(last)) {
+        out.end();
+        return out;
+      }
+    } else if (latest !== null && isFinal(overlay(record, latest.payload)) && !newerThan(latest.id, start)) {
+      // Resumed at (or past) the final event: nothing more will come.
+      out.end();
+      return out;
     }
-    const out = new EventQueue<JobRecord>(() => void changes.return());
-    out.push(first);
-    if (isFinal(first)) out.end();
-    else void this.#follow(first, changes, out);
+    void this.#follow(last, changes, out);
     return out;
   }
 
   /** Open `jobUpdated` streams, for leak checks. */
   get watchers(): number {
-    return this.changes.stats().listeners;
+    return this.#watching;
   }
 
   /** Starts `concurrency` workers in this process (the gateway's own, or `npm run worker`). */
@@ -200,36 +237,50 @@ export class JobService {
   async close(): Promise<void> {
     const feed = this.#feed;
     this.#feed = null;
-    await this.changes.close();
     if (feed !== null) (await feed.catch(() => () => undefined))();
   }
 
-  #forward(change: JobChange): void {
-    void this.changes.publish('jobUpdated', change.id, change);
+  /**
+   * Feeds the queue's changes into the jobs' logs, from the first enqueue or watch on: each
+   * instance that may hold a subscriber runs one, so the log has every change while any runs.
+   */
+  async #listen(): Promise<void> {
+    this.#feed ??= this.queue
+      .onChange((change) => this.#forward(change))
+      .catch((error: unknown) => {
+        this.#feed = null;
+        throw error;
+      });
+    await this.#feed;
   }
 
+  /** Issued in arrival order on one connection, so each log applies this instance's changes in order. */
+  #forward(change: JobChange): void {
+    this.events.appendJob(change).catch((err: unknown) => {
+      this.logger.warn({ err, jobId: change.id }, 'job event not logged');
+    });
+  }
+
+  /**
+   * Turns the job's logged states into records until it finishes. Status and progress are the
+   * log's (ordered); a status change re-reads the job for its attempts and times only, so a
+   * late read can no longer put an older status or progress after a newer one.
+   */
   async #follow(
     first: JobRecord,
-    changes: EventStream<JobChange>,
-    out: EventQueue<JobRecord>,
+    changes: EventStream<JobChange & { cursor: string }>,
+    out: EventQueue<JobEvent>,
   ): Promise<void> {
     let last = first;
     try {
       for (let next = await changes.next(); next.done !== true; next = await changes.next()) {
         const change = next.value;
-        let now: JobRecord | null;
-        if (change.status === undefined && change.progress !== undefined) {
-          now = { ...last, progress: change.progress };
-        } else {
-          const read = await this.#read(first.id);
-          // The event says what happened; the read fills in attempts and times.
-          now = read === null ? null : settle({ ...read, ...definedOf(change) });
-        }
-        if (now === null) break;
-        if (sameState(now, last)) continue;
-        out.push(now);
-        last = now;
-        if (isFinal(now)) break;
+        let base: JobRecord | null = last;
+        if (change.status !== undefined && change.status !== last.status) base = await this.#read(first.id);
+        if (base === null) break;
+        last = overlay(base, change);
+        out.push({ ...last, cursor: encodeCursor(TOPIC, first.id, change.cursor) });
+        if (isFinal(last)) break;
       }
       out.end();
     } catch (error) {
@@ -279,8 +330,21 @@ export class JobService {
   }
 }
 
-function definedOf(change: JobChange): Partial<JobRecord> {
-  return Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined));
+/** The record with the logged state's status, progress, result and error. */
+function overlay(record: JobRecord, state: JobChange): JobRecord {
+  return settle({
+    ...record,
+    status: state.status ?? record.status,
+    progress: state.progress ?? record.progress,
+    result: state.result ?? null,
+    error: state.error ?? null,
+  });
+}
+
+function newerThan(id: string, than: string | null): boolean {
+  const a = parseEventId(id);
+  const b = than === null ? null : parseEventId(than);
+  return a !== null && (b === null || compareEventIds(a, b) > 0);
 }
 
 /** Result only when completed, error only when failed or waiting for a retry. */

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import type { EventLog } from '../datasources/ports/event-log.js';
 import type { LeaderboardChange, LeaderboardEntry, Leaderboards } from '../datasources/ports/leaderboards.js';
 import type { EventStream, PubSub } from '../datasources/ports/pubsub.js';
-import type { Logger } from '../logger.js';
+import { decodeCursor, encodeCursor } from './cursors.js';
+import { resumable } from './resume.js';
 import { parseInput } from './validation.js';
 
 const NAME = /^[A-Za-z0-9_\-:.]+$/;
@@ -26,22 +28,28 @@ const around = z.object({
   radius: z.number().int().min(0, 'at least 0').max(50, 'at most 50'),
 });
 
-/** Boards: validation of names and numbers, and one `leaderboardUpdated` event per change. */
+/** A change as `leaderboardUpdated` delivers it: with its opaque cursor. */
+export type LeaderboardEvent = LeaderboardChange & { cursor: string };
+
+/**
+ * Boards: validation of names and numbers, and one `leaderboardUpdated` event per change (the
+ * boards adapter logs and publishes it with the change, atomically).
+ */
 export class LeaderboardService {
   constructor(
     private readonly boards: Leaderboards,
     private readonly pubsub: PubSub,
-    private readonly logger: Logger,
+    private readonly events: EventLog,
   ) {}
 
   async submit(input: { board: string; player: string; score: number }): Promise<LeaderboardEntry> {
     const v = parseInput(change, input);
-    return this.#announce(await this.boards.submit(v.board, v.player, v.score));
+    return entryOf(await this.boards.submit(v.board, v.player, v.score));
   }
 
   async increment(input: { board: string; player: string; by: number }): Promise<LeaderboardEntry> {
     const v = parseInput(increment, input);
-    return this.#announce(await this.boards.increment(v.board, v.player, v.by));
+    return entryOf(await this.boards.increment(v.board, v.player, v.by));
   }
 
   /** Checks a board name; the board's fields take it from there. */
@@ -72,16 +80,26 @@ export class LeaderboardService {
     return this.boards.reset(this.board(name));
   }
 
-  /** Every change to the board from now on, from any instance. */
-  updates(name: string): Promise<EventStream<LeaderboardChange>> {
-    return this.pubsub.subscribe('leaderboardUpdated', this.board(name));
+  /**
+   * Every change to the board after `after` (a cursor of this board's events), then every change
+   * from now on, from any instance; without `after`, from now on.
+   */
+  async updates(name: string, after?: string | null): Promise<EventStream<LeaderboardEvent>> {
+    const board = this.board(name);
+    const topic = 'leaderboardUpdated';
+    const from = after == null ? null : decodeCursor(topic, board, after);
+    return resumable(
+      {
+        live: () => this.pubsub.subscribe(topic, board),
+        range: (id, count) => this.events.range(topic, board, id, count),
+        latest: async () => (await this.events.last(topic, board))?.id ?? null,
+      },
+      from,
+      (change, id): LeaderboardEvent => ({ ...change, cursor: encodeCursor(topic, board, id) }),
+    );
   }
+}
 
-  /** The change is stored either way; an event that cannot be sent is logged, not the caller's failure. */
-  async #announce(changed: LeaderboardChange): Promise<LeaderboardEntry> {
-    await this.pubsub.publish('leaderboardUpdated', changed.board, changed).catch((err: unknown) => {
-      this.logger.warn({ err, board: changed.board }, 'leaderboard event not sent');
-    });
-    return { player: changed.player, score: changed.score, rank: changed.rank };
-  }
+function entryOf(changed: LeaderboardChange): LeaderboardEntry {
+  return { player: changed.player, score: changed.score, rank: changed.rank };
 }

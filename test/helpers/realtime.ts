@@ -139,6 +139,8 @@ export async function eventually(
 export interface SseStream<R> extends AsyncIterableIterator<Result<R>> {
   /** The HTTP status of the response. */
   readonly status: number;
+  /** The `id:` of the last event read, as an EventSource keeps it for Last-Event-ID. */
+  lastEventId?: string;
 }
 
 export async function sseSubscribe<R, V>(
@@ -178,6 +180,8 @@ export async function sseRequest<R>(
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
           const event = /^event: *(.*)$/m.exec(block)?.[1] ?? 'message';
+          const id = /^id: ?(.*)$/m.exec(block)?.[1];
+          if (id !== undefined) stream.lastEventId = id;
           const data = block
             .split('\n')
             .filter((line) => line.startsWith('data:'))

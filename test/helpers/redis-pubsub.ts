@@ -1,3 +1,4 @@
+import { inject } from 'vitest';
 import { RedisPubSub } from '../../src/datasources/redis/pubsub.js';
 import { UnavailableError } from '../../src/errors.js';
 import { createLogger } from '../../src/logger.js';
@@ -22,3 +23,7 @@ export async function openRedisPubSub(url: string, prefix: string): Promise<Redi
   );
   return pubsub;
 }
+
+/** A Redis pub/sub on the run's own Redis server. */
+export const openPubSub = (prefix: string): Promise<RedisPubSub> =>
+  openRedisPubSub(inject('redisUrl'), prefix);

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RedisDocumentCache } from '../../src/datasources/redis/cache.js';
+import { RedisEventLog } from '../../src/datasources/redis/event-log.js';
 import { BullJobQueue } from '../../src/datasources/redis/jobs.js';
 import { RedisLeaderboards } from '../../src/datasources/redis/leaderboards.js';
 import type { RedisPubSub } from '../../src/datasources/redis/pubsub.js';
@@ -64,7 +65,11 @@ async function openClients(c: RedisCluster): Promise<Clients> {
   return {
     t,
     prefix,
-    boards: new RedisLeaderboards(t.redis, prefix),
+    boards: new RedisLeaderboards(
+      t.redis,
+      prefix,
+      new RedisEventLog(t.redis, prefix, { retentionSeconds: 3600, maxLength: 10_000 }),
+    ),
     cache: new RedisDocumentCache(t.redis, prefix),
     jobs,
     pubsub,

@@ -82,5 +82,6 @@ describe('Redis lost mid-subscription', () => {
       30_000,
       'a new subscription receiving events',
     );
-  });
+    // Open streams first try to get their feed back (services/resume.ts, 5 s) before they end.
+  }, 60_000);
 });

@@ -1,26 +1,39 @@
 import calculateSlot from 'cluster-key-slot';
 import { describe, expect, it } from 'vitest';
+import type { RedisClient } from '../../src/datasources/redis/client.js';
+import { RedisEventLog } from '../../src/datasources/redis/event-log.js';
 import { RedisLeaderboards } from '../../src/datasources/redis/leaderboards.js';
 import { openTestRedis } from '../helpers/redis.js';
 import { useTestCluster } from '../helpers/test-cluster.js';
 import { leaderboardsSuite } from './leaderboards.suite.js';
 
 const cluster = useTestCluster();
+const OPTIONS = { retentionSeconds: 3600, maxLength: 10_000 };
+const boardsOn = (t: { redis: RedisClient; prefix: string }) => {
+  const events = new RedisEventLog(t.redis, t.prefix, OPTIONS);
+  return { boards: new RedisLeaderboards(t.redis, t.prefix, events), events };
+};
 
 leaderboardsSuite('redis cluster', async () => {
   const t = await openTestRedis((await cluster()).url);
-  return { boards: new RedisLeaderboards(t.redis, t.prefix), close: () => t.close() };
+  return { ...boardsOn(t), close: () => t.close() };
 });
 
 describe('Leaderboards on a Redis Cluster', () => {
   it("hash-tags a board's key with the board, the slot its events' channel shares", async () => {
     const t = await openTestRedis((await cluster()).url);
     try {
-      const boards = new RedisLeaderboards(t.redis, t.prefix);
+      const { boards } = boardsOn(t);
       await boards.submit('weekly', 'ann', 5);
-      expect(await t.keys()).toEqual([`${t.prefix}leaderboard:{weekly}`]);
+      expect((await t.keys()).sort()).toEqual([
+        `${t.prefix}leaderboard:{weekly}`,
+        `${t.prefix}log:leaderboardUpdated:{weekly}`,
+      ]);
       expect(calculateSlot(`${t.prefix}leaderboard:{weekly}`)).toBe(
         calculateSlot(`${t.prefix}events:leaderboardUpdated:{weekly}`),
+      );
+      expect(calculateSlot(`${t.prefix}leaderboard:{weekly}`)).toBe(
+        calculateSlot(`${t.prefix}log:leaderboardUpdated:{weekly}`),
       );
     } finally {
       await t.close();
@@ -30,7 +43,7 @@ describe('Leaderboards on a Redis Cluster', () => {
   it('lists, loads and clears boards living on every master (what a backup and a restore use)', async () => {
     const t = await openTestRedis((await cluster()).url);
     try {
-      const boards = new RedisLeaderboards(t.redis, t.prefix);
+      const { boards } = boardsOn(t);
       const rows = Array.from({ length: 12 }, (_v, i) => ({
         board: `board${i}`,
         player: `p${i}`,

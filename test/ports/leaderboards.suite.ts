@@ -1,8 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { EventLog } from '../../src/datasources/ports/event-log.js';
 import type { Leaderboards } from '../../src/datasources/ports/leaderboards.js';
+import { justBefore } from './event-log.suite.js';
 
 export interface MadeBoards {
   boards: Leaderboards;
+  /** The log the boards append their events to. */
+  events: EventLog;
   close(): Promise<void>;
 }
 
@@ -33,6 +37,7 @@ export function leaderboardsSuite(name: string, make: () => Promise<MadeBoards>)
         score: 10,
         rank: 1,
         previousRank: null,
+        cursor: expect.any(String),
       });
       expect(await boards.submit('b', 'bob', 20)).toMatchObject({ score: 20, rank: 1, previousRank: null });
       expect(await boards.increment('b', 'ann', 15)).toMatchObject({ score: 25, rank: 1, previousRank: 2 });
@@ -43,6 +48,19 @@ export function leaderboardsSuite(name: string, make: () => Promise<MadeBoards>)
       });
       expect(await boards.submit('b', 'ann', 1)).toMatchObject({ score: 1, rank: 3, previousRank: 1 });
       expect(await boards.size('b')).toBe(3);
+    });
+
+    it("appends each change's event, with the change's cursor, to the board's log", async () => {
+      const boards = await open();
+      const events = made?.events;
+      const changes = [
+        await boards.submit('logged', 'ann', 10.25),
+        await boards.increment('logged', 'bob', 1e15),
+        await boards.increment('logged', 'ann', -0.5),
+      ];
+      const kept = await events?.range('leaderboardUpdated', 'logged', justBefore(changes[0]?.cursor), 10);
+      expect(kept?.map((e) => ({ ...e.payload, cursor: e.id }))).toEqual(changes);
+      expect(changes[2]).toMatchObject({ score: 9.75, rank: 2, previousRank: 2 });
     });
 
     it('gives equal scores the same rank, and lists ties in one board order', async () => {
@@ -116,6 +134,7 @@ export function leaderboardsSuite(name: string, make: () => Promise<MadeBoards>)
           score: scores.get(step.player),
           rank: expectedRank(scores, step.player),
           previousRank,
+          cursor: expect.any(String),
         });
       });
     });

@@ -1,9 +1,7 @@
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { uniqueName } from '../helpers/names.js';
-import { openRedisPubSub } from '../helpers/redis-pubsub.js';
+import { openPubSub } from '../helpers/redis-pubsub.js';
 import { pubsubSuite, take } from './pubsub.suite.js';
-
-const openPubSub = async (prefix: string) => openRedisPubSub(inject('redisUrl'), prefix);
 
 pubsubSuite('redis', async () => {
   const pubsub = await openPubSub(`${uniqueName('t')}:`);

@@ -4,7 +4,7 @@ import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { SERVED_SECTIONS } from '../../codegen.js';
 import { schema } from '../../src/schema/index.js';
-import { ROOT } from '../helpers/repository.js';
+import { ROOT, SHARED_CONTRACT_DIR } from '../helpers/repository.js';
 
 const root = ROOT;
 const copyDir = join(root, 'test', 'api', 'contract');
@@ -19,6 +19,18 @@ describe('the client contract', () => {
     const copy = sections.map((f) => readFileSync(join(copyDir, f), 'utf8')).join('');
     expect(copy).toBe(readFileSync(original, 'utf8'));
   });
+
+  it.each(['LeaderboardUpdatedAfter', 'JobUpdatedAfter'])(
+    "next.graphql's %s (event cursors) validates against the served schema",
+    (name) => {
+      const next = parse(readFileSync(join(SHARED_CONTRACT_DIR, 'next.graphql'), 'utf8'));
+      const definitions = next.definitions.filter(
+        (d) => d.kind === 'OperationDefinition' && d.name?.value === name,
+      );
+      expect(definitions).toHaveLength(1);
+      expect(validate(schema, { ...next, definitions }).map((e) => e.message)).toEqual([]);
+    },
+  );
 
   it.each(SERVED_SECTIONS)('section %s validates against the served schema', (section) => {
     const errors = validate(schema, parse(readFileSync(join(copyDir, `${section}.graphql`), 'utf8')));

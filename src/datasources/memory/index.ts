@@ -1,8 +1,9 @@
 import type { Config } from '../../config.js';
-import { closeFamily, jobOptions } from '../family.js';
+import { closeFamily, eventLogOptions, jobOptions } from '../family.js';
 import type { KeyValueFamily } from '../ports/backends.js';
 import { MemoryDocumentCache } from './cache.js';
 import { MemoryCounters } from './counters.js';
+import { MemoryEventLog } from './event-log.js';
 import { MemoryJobQueue } from './jobs.js';
 import { MemoryLeaderboards } from './leaderboards.js';
 import { MemoryPresence } from './presence.js';
@@ -12,13 +13,16 @@ import { MemorySessionStore } from './sessions.js';
 
 /** The embedded default: every key-value backend in this process. */
 export function createMemoryFamily(config: Config): KeyValueFamily {
+  const pubsub = new MemoryPubSub();
+  const events = new MemoryEventLog(eventLogOptions(config), pubsub);
   const parts = {
     counters: new MemoryCounters(),
     cache: new MemoryDocumentCache(),
     sessions: new MemorySessionStore(),
     rateLimiter: createMemoryRateLimiter,
-    pubsub: new MemoryPubSub(),
-    leaderboards: new MemoryLeaderboards(),
+    pubsub,
+    leaderboards: new MemoryLeaderboards(events),
+    events,
     jobs: new MemoryJobQueue(jobOptions(config)),
     presence: new MemoryPresence(config.PRESENCE_TTL_SECONDS * 1000),
   };

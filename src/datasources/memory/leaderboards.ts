@@ -1,5 +1,6 @@
 import type { LeaderboardChange, LeaderboardEntry, Leaderboards } from '../ports/leaderboards.js';
 import { rankInOrder } from '../ranks.js';
+import type { MemoryEventLog } from './event-log.js';
 
 /** Board order: score descending, then player descending (as Redis' ZREVRANGE orders ties). */
 function byBoardOrder(a: { player: string; score: number }, b: { player: string; score: number }): number {
@@ -10,6 +11,9 @@ function byBoardOrder(a: { player: string; score: number }, b: { player: string;
 /** Boards in process memory, with the same order and ranks as the Redis sorted sets. */
 export class MemoryLeaderboards implements Leaderboards {
   readonly #boards = new Map<string, Map<string, number>>();
+
+  /** @param events the log each change's event is appended to, in the same synchronous step. */
+  constructor(private readonly events: MemoryEventLog) {}
 
   async submit(board: string, player: string, score: number): Promise<LeaderboardChange> {
     return this.#change(board, player, () => score);
@@ -68,7 +72,10 @@ export class MemoryLeaderboards implements Leaderboards {
     this.#boards.clear();
   }
 
-  /** Synchronous from read to write, so no other change interleaves (as the Redis script). */
+  /**
+   * Synchronous from read to write and to the event's append and delivery, so no other change
+   * interleaves and none exists without its event (as the Redis script).
+   */
   #change(board: string, player: string, next: (old: number | undefined) => number): LeaderboardChange {
     const scores = this.#boards.get(board) ?? new Map<string, number>();
     this.#boards.set(board, scores);
@@ -76,7 +83,8 @@ export class MemoryLeaderboards implements Leaderboards {
     const previousRank = old === undefined ? null : this.#rankOf(board, old);
     const score = next(old);
     scores.set(player, score);
-    return { board, player, score, rank: this.#rankOf(board, score), previousRank };
+    const change = { board, player, score, rank: this.#rankOf(board, score), previousRank };
+    return { ...change, cursor: this.events.appendNow('leaderboardUpdated', board, change) };
   }
 
   #rankOf(board: string, score: number): number {

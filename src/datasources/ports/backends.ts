@@ -2,6 +2,7 @@ import type { Config } from '../../config.js';
 import type { DocumentCache } from './cache.js';
 import type { Counters } from './counters.js';
 import type { DocumentStore } from './documents.js';
+import type { EventLog } from './event-log.js';
 import type { JobQueue } from './jobs.js';
 import type { Leaderboards } from './leaderboards.js';
 import type { PresenceStore } from './presence.js';
@@ -25,6 +26,8 @@ export interface KeyValueFamily {
   rateLimiter: RateLimiterFactory;
   pubsub: PubSub;
   leaderboards: Leaderboards;
+  /** Leaderboard and job events kept for resuming (EVENT_RETENTION_SECONDS, EVENT_LOG_MAX_LENGTH). */
+  events: EventLog;
   jobs: JobQueue;
   presence: PresenceStore;
   /** The key-value server's figures for `serverStats`; null in process. */

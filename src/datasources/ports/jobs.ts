@@ -37,6 +37,10 @@ export interface JobChange {
   progress?: number;
   result?: unknown;
   error?: string | null;
+  /** The queue's own id for the event (BullMQ's event stream id), so a log applies it once. */
+  source?: string;
+  /** The job log's id for this state (see EventLog.appendJob). */
+  cursor?: string;
 }
 
 /** What a processor sees of the job it runs. */

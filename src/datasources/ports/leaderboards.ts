@@ -10,6 +10,8 @@ export interface LeaderboardChange extends LeaderboardEntry {
   board: string;
   /** The rank before the change; `null` for a player new to the board. */
   previousRank: number | null;
+  /** The change's id in the board's event log (set by submit and increment). */
+  cursor?: string;
 }
 
 /**
@@ -17,7 +19,10 @@ export interface LeaderboardChange extends LeaderboardEntry {
  * (Redis' ZREVRANGE order), on every backend. Names are validated by the service.
  */
 export interface Leaderboards {
-  /** Sets the player's score. */
+  /**
+   * Sets the player's score. The change's event is appended to the board's event log and
+   * published with it, in the same atomic step (on Redis: one script, one round trip).
+   */
   submit(board: string, player: string, score: number): Promise<LeaderboardChange>;
   /** Adds `by` to the player's score; a new player starts at 0. */
   increment(board: string, player: string, by: number): Promise<LeaderboardChange>;

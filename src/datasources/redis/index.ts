@@ -1,11 +1,12 @@
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
-import { closeFamily, jobOptions } from '../family.js';
+import { closeFamily, eventLogOptions, jobOptions } from '../family.js';
 import type { KeyValueFamily } from '../ports/backends.js';
 import { RedisDocumentCache } from './cache.js';
 import { closeRedis, connectRedis } from './client.js';
 import { RedisCounters } from './counters.js';
 import { redisCall } from './errors.js';
+import { RedisEventLog } from './event-log.js';
 import { BullJobQueue } from './jobs.js';
 import { RedisLeaderboards } from './leaderboards.js';
 import { RedisPresence } from './presence.js';
@@ -25,13 +26,15 @@ export async function connectRedisFamily(
 ): Promise<KeyValueFamily> {
   const redis = await connectRedis(url, logger);
   const prefix = config.REDIS_PREFIX;
+  const events = new RedisEventLog(redis, prefix, eventLogOptions(config));
   const parts = {
     counters: new RedisCounters(redis, prefix),
     cache: new RedisDocumentCache(redis, prefix),
     sessions: new RedisSessionStore(redis, prefix),
     rateLimiter: createRedisRateLimiterFactory(redis, prefix, logger),
     pubsub: new RedisPubSub(url, prefix, logger),
-    leaderboards: new RedisLeaderboards(redis, prefix),
+    leaderboards: new RedisLeaderboards(redis, prefix, events),
+    events,
     jobs: new BullJobQueue({ ...jobOptions(config), url, redis, prefix, lockMs: config.JOB_LOCK_MS }, logger),
     presence: new RedisPresence(redis, prefix, config.PRESENCE_TTL_SECONDS * 1000),
   };

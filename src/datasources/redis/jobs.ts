@@ -339,19 +339,21 @@ export class BullJobQueue implements JobQueue {
     const emit = (change: JobChange) => {
       for (const listener of this.#listeners) listener(change);
     };
-    events.on('waiting', ({ jobId }) => emit({ id: jobId, status: 'QUEUED' }));
-    events.on('active', ({ jobId }) => emit({ id: jobId, status: 'ACTIVE' }));
-    events.on('delayed', ({ jobId }) => emit({ id: jobId, status: 'DELAYED' }));
-    events.on('progress', ({ jobId, data }) =>
-      emit({ id: jobId, ...(typeof data === 'number' ? { progress: data } : {}) }),
+    // The second argument is the queue event's stream id: it lets each job's log apply a
+    // change once, however many instances feed it.
+    events.on('waiting', ({ jobId }, source) => emit({ id: jobId, status: 'QUEUED', source }));
+    events.on('active', ({ jobId }, source) => emit({ id: jobId, status: 'ACTIVE', source }));
+    events.on('delayed', ({ jobId }, source) => emit({ id: jobId, status: 'DELAYED', source }));
+    events.on('progress', ({ jobId, data }, source) =>
+      emit({ id: jobId, source, ...(typeof data === 'number' ? { progress: data } : {}) }),
     );
-    events.on('completed', ({ jobId, returnvalue }) =>
-      emit({ id: jobId, status: 'COMPLETED', result: returnvalue ?? null }),
+    events.on('completed', ({ jobId, returnvalue }, source) =>
+      emit({ id: jobId, status: 'COMPLETED', result: returnvalue ?? null, source }),
     );
-    events.on('failed', ({ jobId, failedReason }) =>
-      emit({ id: jobId, status: 'FAILED', error: failedReason }),
+    events.on('failed', ({ jobId, failedReason }, source) =>
+      emit({ id: jobId, status: 'FAILED', error: failedReason, source }),
     );
-    events.on('removed', ({ jobId }) => emit({ id: jobId }));
+    events.on('removed', ({ jobId }, source) => emit({ id: jobId, source }));
     await events.waitUntilReady();
     return events;
   }

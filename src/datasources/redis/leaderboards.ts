@@ -2,21 +2,33 @@ import type { LeaderboardChange, LeaderboardEntry, Leaderboards } from '../ports
 import { rankInOrder } from '../ranks.js';
 import type { RedisClient } from './client.js';
 import { redisCall } from './errors.js';
+import type { RedisEventLog } from './event-log.js';
+import { APPEND_LUA } from './event-lua.js';
 import { LuaScript } from './script.js';
 import { type Chain, execBySlot, hashTag, scanTargets, untag } from './slots.js';
 
-// The score and rank before and after a change, in one atomic step: a concurrent change can
-// never slip between them, so every event reports ranks that existed.
+// The score and rank before and after a change, and the change's event appended to the board's
+// stream and published, in one atomic step and one round trip: a concurrent change can never
+// slip between them, every event reports ranks that existed, and no change exists without its
+// event. The payload is built here: scores go out as Redis' own exact text of the double.
 const CHANGE = new LuaScript(
   'the leaderboards',
-  `
-local key, mode, value, player = KEYS[1], ARGV[1], ARGV[2], ARGV[3]
+  `${APPEND_LUA}
+local key, stream = KEYS[1], KEYS[2]
+local mode, value, player = ARGV[1], ARGV[2], ARGV[3]
+local board_json, player_json, channel, publish, maxlen, retention = ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], tonumber(ARGV[9])
 local old = redis.call('ZSCORE', key, player)
 local previous = false
 if old then previous = redis.call('ZCOUNT', key, '(' .. old, '+inf') + 1 end
 if mode == 'set' then redis.call('ZADD', key, value, player) else redis.call('ZINCRBY', key, value, player) end
 local score = redis.call('ZSCORE', key, player)
-return {score, redis.call('ZCOUNT', key, '(' .. score, '+inf') + 1, previous}
+local rank = redis.call('ZCOUNT', key, '(' .. score, '+inf') + 1
+local prev_json = 'null'
+if previous then prev_json = tostring(previous) end
+local payload = '{"board":' .. board_json .. ',"player":' .. player_json .. ',"score":' .. score ..
+  ',"rank":' .. tostring(rank) .. ',"previousRank":' .. prev_json .. '}'
+local id = append(stream, channel, publish, payload, maxlen, retention, {})
+return {score, rank, previous, id}
 `,
 );
 
@@ -71,6 +83,8 @@ export class RedisLeaderboards implements Leaderboards {
   constructor(
     private readonly redis: RedisClient,
     private readonly prefix: string,
+    /** The log each change's event goes to (same connection, same script). */
+    private readonly events: RedisEventLog,
   ) {}
 
   submit(board: string, player: string, score: number): Promise<LeaderboardChange> {
@@ -176,14 +190,20 @@ export class RedisLeaderboards implements Leaderboards {
     mode: 'set' | 'incr',
     value: number,
   ): Promise<LeaderboardChange> {
-    const reply = await CHANGE.run(this.redis, [this.#key(board)], [mode, String(value), player]);
-    const [score, rank, previous] = list(reply);
+    const { stream, args } = this.events.appendArgs('leaderboardUpdated', board);
+    const reply = await CHANGE.run(
+      this.redis,
+      [this.#key(board), stream],
+      [mode, String(value), player, JSON.stringify(board), JSON.stringify(player), ...args],
+    );
+    const [score, rank, previous, id] = list(reply);
     return {
       board,
       player,
       score: num(score),
       rank: num(rank),
       previousRank: previous === null ? null : num(previous),
+      cursor: String(id),
     };
   }
 
