@@ -23,6 +23,7 @@ import type { Logger } from '../logger.js';
 import type { Caller } from './accounts.js';
 import type { CustomerService } from './customers.js';
 import { newId } from './ids.js';
+import { INDEXES } from './indexes.js';
 import { email, parseInput, text } from './validation.js';
 
 /** Each job type's payload, checked at enqueue. */
@@ -116,9 +117,7 @@ export class JobService {
 
   /** The outbox's index on its accounts, so a quota check counts one account's messages only. */
   async ensureIndexes(): Promise<void> {
-    await this.documents
-      .collection<OutboxMessage>(OUTBOX)
-      .ensureIndexes([{ name: 'outbox_account', keys: [['accountId', 1]] }]);
+    await this.documents.collection<OutboxMessage>(OUTBOX).ensureIndexes(INDEXES.outbox);
   }
 
   async #outboxFull(accountId: string): Promise<boolean> {

@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import type { CustomerService } from './customers.js';
 import { allOf } from './filters.js';
 import { isId, newId } from './ids.js';
+import { INDEXES } from './indexes.js';
 import { encodeCursor, type Page, type PageArgs, pageSize, paginate } from './pagination.js';
 import type { ProductService } from './products.js';
 import { id, parseInput } from './validation.js';
@@ -107,23 +108,7 @@ export class OrderService {
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.orders.ensureIndexes([
-      {
-        name: 'customer_placedAt',
-        keys: [
-          ['customerId', 1],
-          ['placedAt', -1],
-        ],
-      },
-      { name: 'number_unique', keys: [['number', 1]], unique: true },
-      {
-        name: 'placedAt',
-        keys: [
-          ['placedAt', -1],
-          ['_id', -1],
-        ],
-      },
-    ]);
+    await this.orders.ensureIndexes(INDEXES.orders);
   }
 
   /**
