@@ -6,6 +6,7 @@ import type { Role, SessionRecord, SessionStore } from '../datasources/ports/ses
 import { ConflictError, DuplicateKeyError, UnauthenticatedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { newId } from './ids.js';
+import { INDEXES } from './indexes.js';
 import { LoginThrottle } from './login-throttle.js';
 import { type HashingLimits, PasswordHasher, UNKNOWN_ACCOUNT_HASH } from './passwords.js';
 import { email, parseInput, text } from './validation.js';
@@ -109,7 +110,7 @@ export class AccountService {
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.accounts.ensureIndexes([{ name: 'email_unique', keys: [['emailLower', 1]], unique: true }]);
+    await this.accounts.ensureIndexes(INDEXES.accounts);
   }
 
   /** Makes sure the configured ADMIN exists and is an ADMIN; its password is set only on creation. */

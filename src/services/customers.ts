@@ -6,6 +6,7 @@ import { type CityStats, statsByCity } from './city-stats.js';
 import { type CrashPoint, noCrash } from './crash-points.js';
 import { type CustomerFilter, compileCustomerFilter } from './customer-filter.js';
 import { isId, newId } from './ids.js';
+import { INDEXES } from './indexes.js';
 import { type Page, type PageArgs, paginate } from './pagination.js';
 import type { SharedCache } from './shared-cache.js';
 import { email, parseInput, text } from './validation.js';
@@ -157,11 +158,7 @@ export class CustomerService {
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.customers.ensureIndexes([
-      { name: 'email_unique', keys: [['emailLower', 1]], unique: true },
-      { name: 'lastName', keys: [['lastName', 1]] },
-      { name: 'addresses_city', keys: [['addresses.city', 1]] },
-    ]);
+    await this.customers.ensureIndexes(INDEXES.customers);
   }
 
   async create(raw: CreateCustomerInput): Promise<Customer> {
@@ -300,8 +297,11 @@ export class CustomerService {
     for (const o of order) {
       const field = sortFields[o.field];
       if (!sort.some(([f]) => f === field)) sort.push([field, o.direction === 'ASC' ? 1 : -1]);
+      // The email is unique: the order is total there, and INDEXES' unique email index serves it.
+      if (field === 'emailLower') break;
     }
-    sort.push(['_id', 1]);
+    // Ties go by id in the last key's direction, so one index (field, _id) serves both directions.
+    if (sort.at(-1)?.[0] !== 'emailLower') sort.push(['_id', sort.at(-1)?.[1] ?? 1]);
     return paginate(this.customers, filter, sort as Sort, args, toCustomer);
   }
 

@@ -26,6 +26,7 @@ import type { Caller } from './accounts.js';
 import { decodeCursor, encodeCursor } from './cursors.js';
 import type { CustomerService } from './customers.js';
 import { newId } from './ids.js';
+import { INDEXES } from './indexes.js';
 import { resumable } from './resume.js';
 import { email, parseInput, text } from './validation.js';
 
@@ -128,9 +129,7 @@ export class JobService {
 
   /** The outbox's index on its accounts, so a quota check counts one account's messages only. */
   async ensureIndexes(): Promise<void> {
-    await this.documents
-      .collection<OutboxMessage>(OUTBOX)
-      .ensureIndexes([{ name: 'outbox_account', keys: [['accountId', 1]] }]);
+    await this.documents.collection<OutboxMessage>(OUTBOX).ensureIndexes(INDEXES.outbox);
   }
 
   async #outboxFull(accountId: string): Promise<boolean> {

@@ -6,6 +6,7 @@ import { type CrashPoint, noCrash } from './crash-points.js';
 import type { CustomerService } from './customers.js';
 import { allOf } from './filters.js';
 import { isId, newId } from './ids.js';
+import { INDEXES } from './indexes.js';
 import {
   type IntentDoc,
   type OrderDoc,
@@ -108,23 +109,7 @@ export class OrderService {
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.orders.ensureIndexes([
-      {
-        name: 'customer_placedAt',
-        keys: [
-          ['customerId', 1],
-          ['placedAt', -1],
-        ],
-      },
-      { name: 'number_unique', keys: [['number', 1]], unique: true },
-      {
-        name: 'placedAt',
-        keys: [
-          ['placedAt', -1],
-          ['_id', -1],
-        ],
-      },
-    ]);
+    await this.orders.ensureIndexes(INDEXES.orders);
     await this.intents.ensureIndexes();
     await this.products.ensureIndexes();
     await this.ensureSequence();

@@ -6,11 +6,14 @@ import type {
   Filter,
   FindOptions,
   IndexSpec,
+  Sort,
   StoredDoc,
   Update,
 } from '../ports/documents.js';
 import { queryTimedOut } from '../query-timeout.js';
 import type { JournalEntry } from './journal.js';
+import { type Answer, type Plan, plansFor, race } from './planner.js';
+import { SecondaryIndex } from './secondary-index.js';
 
 type AnyObject = Record<string, unknown>;
 
@@ -20,15 +23,6 @@ const mingoOptions = { idKey: '_id' } as const;
 const CHECK_EVERY = 128;
 /** The longest a read holds the event loop before other requests (`/health` among them) get a turn. */
 const SLICE_MS = 10;
-
-function fieldValue(doc: AnyObject, path: string): unknown {
-  let value: unknown = doc;
-  for (const part of path.split('.')) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as AnyObject)[part];
-  }
-  return value;
-}
 
 /** The equality fields of a filter, which an upsert copies into the new document (as MongoDB does). */
 function equalityFields(filter: Filter): AnyObject {
@@ -44,10 +38,12 @@ function equalityFields(filter: Filter): AnyObject {
 /**
  * An in-memory collection with MongoDB semantics from mingo. Writes are synchronous in memory,
  * so each one is atomic with respect to every other request, as a single-document write is on MongoDB.
+ * The declared indexes (`ensureIndexes`) are kept as B+ trees and used as MongoDB uses them: see
+ * planner.ts.
  */
 export class MemoryCollection<T extends StoredDoc> implements DocumentCollection<T> {
   readonly docs = new Map<string, T>();
-  private readonly unique = new Map<string, { spec: IndexSpec; keys: Map<string, string> }>();
+  private readonly indexes = new Map<string, SecondaryIndex>();
 
   /**
    * @param maxTimeMs a read's time budget (QUERY_TIMEOUT_MS), checked between slices as MongoDB
@@ -61,49 +57,25 @@ export class MemoryCollection<T extends StoredDoc> implements DocumentCollection
 
   /** Replays a journal entry without logging it again. */
   apply(entry: JournalEntry): void {
-    if (entry.op === 'put') this.docs.set(entry.doc._id, entry.doc as T);
-    else if (entry.op === 'del') this.docs.delete(entry.id);
-    else this.docs.clear();
-  }
-
-  /**
-   * Every match of a read, tested in slices of at most SLICE_MS with a turn of the event loop in
-   * between: one 4,800-term filter held the loop 10-20 s, and /health with it. Documents replaced
-   * meanwhile are seen as they were or as they are, as on a MongoDB cursor without a snapshot.
-   */
-  private async matching(filter: Filter): Promise<T[]> {
-    const query = new Query<T>(filter as never, mingoOptions);
-    const out: T[] = [];
-    const started = performance.now();
-    let slice = started;
-    let tested = 0;
-    for (const doc of this.candidates(filter)) {
-      if (query.test(doc)) out.push(doc);
-      tested += 1;
-      if (tested % CHECK_EVERY !== 0) continue;
-      const now = performance.now();
-      if (now - started > this.maxTimeMs) throw queryTimedOut();
-      if (now - slice >= SLICE_MS) {
-        await nextTurn();
-        slice = performance.now();
+    if (entry.op === 'put') {
+      const previous = this.docs.get(entry.doc._id);
+      for (const index of this.indexes.values()) {
+        if (previous !== undefined) index.remove(previous);
+        index.add(entry.doc);
       }
+      this.docs.set(entry.doc._id, entry.doc as T);
+    } else if (entry.op === 'del') {
+      const previous = this.docs.get(entry.id);
+      if (previous !== undefined) for (const index of this.indexes.values()) index.remove(previous);
+      this.docs.delete(entry.id);
+    } else {
+      this.docs.clear();
+      for (const index of this.indexes.values()) index.clear();
     }
-    return out;
   }
 
-  /** A write's first match, found without yielding, so the write stays atomic. */
-  private firstMatch(filter: Filter): T | undefined {
-    const query = new Query<T>(filter as never, mingoOptions);
-    for (const doc of this.candidates(filter)) if (query.test(doc)) return doc;
-    return undefined;
-  }
-
-  /**
-   * The documents a filter can match: by key when it names `_id` (a string or `$in` of strings,
-   * as by-id reads and conditional updates do), else all of them. bench/growth.ts measured a
-   * by-id read scanning the collection: 2.9x slower at 10x the documents.
-   */
-  private candidates(filter: Filter): Iterable<T> {
+  /** The documents named by an `_id` equality or `$in` of strings (by-id reads, conditional updates). */
+  private byId(filter: Filter): T[] | null {
     const id: unknown = filter._id;
     if (typeof id === 'string') {
       const doc = this.docs.get(id);
@@ -114,17 +86,67 @@ export class MemoryCollection<T extends StoredDoc> implements DocumentCollection
       if (Array.isArray(ids) && ids.every((v) => typeof v === 'string'))
         return [...new Set(ids)].flatMap((key) => this.docs.get(key) ?? []);
     }
-    return this.docs.values();
+    return null;
+  }
+
+  /** The plans of a read (planner.ts), or the documents themselves when the filter names ids. */
+  private plan(filter: Filter, sort: Sort | undefined, limit: number | undefined) {
+    const query = new Query<T>(filter as never, mingoOptions);
+    const named = this.byId(filter);
+    const read = { filter, query, sort, limit };
+    const plans =
+      named === null
+        ? plansFor(this.indexes.values(), this.docs, read)
+        : [plansFor([], new Map(named.map((d) => [d._id, d])), read)[0] as Plan<T>];
+    return race(plans);
+  }
+
+  /**
+   * Runs a read's plans in slices of at most SLICE_MS with a turn of the event loop in between:
+   * one 4,800-term filter held the loop 10-20 s, and /health with it. Documents replaced
+   * meanwhile are seen as they were or as they are, as on a MongoDB cursor without a snapshot.
+   */
+  private async matching(filter: Filter, sort?: Sort, limit?: number): Promise<T[]> {
+    const plan = this.plan(filter, sort, limit);
+    const started = performance.now();
+    let slice = started;
+    let steps = 0;
+    for (let next = plan.next(); ; next = plan.next()) {
+      if (next.done === true) return this.ordered(next.value, sort);
+      steps += 1;
+      if (steps % CHECK_EVERY !== 0) continue;
+      const now = performance.now();
+      if (now - started > this.maxTimeMs) throw queryTimedOut();
+      if (now - slice >= SLICE_MS) {
+        await nextTurn();
+        slice = performance.now();
+      }
+    }
+  }
+
+  private ordered(answer: Answer<T>, sort: Sort | undefined): T[] {
+    if (answer.sorted || sort === undefined || sort.length === 0) return answer.docs;
+    const spec = Object.fromEntries(sort.map(([f, d]) => [f, d]));
+    return new Query({}, mingoOptions).find<T>(answer.docs).sort(spec).all();
+  }
+
+  /** A write's first match, found without yielding, so the write stays atomic. */
+  private firstMatch(filter: Filter): T | undefined {
+    const plan = this.plan(filter, undefined, 1);
+    for (let next = plan.next(); ; next = plan.next()) if (next.done === true) return next.value.docs[0];
+  }
+
+  /** A write's matches, found without yielding, so the write stays atomic. */
+  private allMatches(filter: Filter): T[] {
+    const plan = this.plan(filter, undefined, undefined);
+    for (let next = plan.next(); ; next = plan.next()) if (next.done === true) return next.value.docs;
   }
 
   async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
-    let docs = await this.matching(filter);
-    if (options.sort !== undefined && options.sort.length > 0) {
-      const sort = Object.fromEntries(options.sort.map(([f, d]) => [f, d]));
-      docs = new Query({}, mingoOptions).find<T>(docs).sort(sort).all();
-    }
     const start = options.skip ?? 0;
     const end = options.limit === undefined ? undefined : start + options.limit;
+    const sort = options.sort !== undefined && options.sort.length > 0 ? options.sort : undefined;
+    const docs = await this.matching(filter, sort, end);
     return structuredClone(docs.slice(start, end));
   }
 
@@ -137,23 +159,13 @@ export class MemoryCollection<T extends StoredDoc> implements DocumentCollection
     return (await this.matching(filter)).length;
   }
 
-  private uniqueKey(spec: IndexSpec, doc: AnyObject): string {
-    return JSON.stringify(spec.keys.map(([field]) => fieldValue(doc, field) ?? null));
-  }
-
-  private checkUnique(doc: T): void {
-    for (const { spec, keys } of this.unique.values()) {
-      const owner = keys.get(this.uniqueKey(spec, doc));
-      if (owner !== undefined && owner !== doc._id)
-        throw new DuplicateKeyError(spec.keys[0]?.[0] ?? spec.name);
-    }
-  }
-
   private put(doc: T, previous: T | undefined): void {
-    this.checkUnique(doc);
-    for (const { spec, keys } of this.unique.values()) {
-      if (previous !== undefined) keys.delete(this.uniqueKey(spec, previous));
-      keys.set(this.uniqueKey(spec, doc), doc._id);
+    for (const index of this.indexes.values())
+      if (index.unique && index.conflicts(doc))
+        throw new DuplicateKeyError(index.fields[0] ?? index.spec.name);
+    for (const index of this.indexes.values()) {
+      if (previous !== undefined) index.remove(previous);
+      index.add(doc);
     }
     this.docs.set(doc._id, doc);
     this.log({ c: this.name, op: 'put', doc });
@@ -180,9 +192,9 @@ export class MemoryCollection<T extends StoredDoc> implements DocumentCollection
   }
 
   async updateMany(filter: Filter, update: Update): Promise<number> {
-    const query = new Query<T>(filter as never, mingoOptions);
-    // Matched first, then written: each write replaces the document the loop would look at next.
-    const matched = [...this.candidates(filter)].filter((doc) => query.test(doc));
+    // Matched first, without yielding (the writes stay atomic), then written: each write
+    // replaces the document the loop would look at next.
+    const matched = this.allMatches(filter);
     for (const current of matched) {
       const next = structuredClone(current);
       applyUpdate(next, update as never, undefined, undefined, { cloneMode: 'deep' });
@@ -194,7 +206,7 @@ export class MemoryCollection<T extends StoredDoc> implements DocumentCollection
   async deleteOne(filter: Filter): Promise<boolean> {
     const doc = this.firstMatch(filter);
     if (doc === undefined) return false;
-    for (const { spec, keys } of this.unique.values()) keys.delete(this.uniqueKey(spec, doc));
+    for (const index of this.indexes.values()) index.remove(doc);
     this.docs.delete(doc._id);
     this.log({ c: this.name, op: 'del', id: doc._id });
     return true;
@@ -205,16 +217,16 @@ export class MemoryCollection<T extends StoredDoc> implements DocumentCollection
     return structuredClone(aggregator.run([...this.docs.values()]) as R[]);
   }
 
+  /** Builds each declared index not built yet; a unique one over duplicates throws DuplicateKeyError. */
   async ensureIndexes(indexes: readonly IndexSpec[]): Promise<void> {
     for (const spec of indexes) {
-      if (spec.unique !== true || this.unique.has(spec.name)) continue;
-      const keys = new Map<string, string>();
+      if (this.indexes.has(spec.name)) continue;
+      const index = new SecondaryIndex(spec);
       for (const doc of this.docs.values()) {
-        const key = this.uniqueKey(spec, doc);
-        if (keys.has(key)) throw new DuplicateKeyError(spec.keys[0]?.[0] ?? spec.name);
-        keys.set(key, doc._id);
+        if (index.unique && index.conflicts(doc)) throw new DuplicateKeyError(index.fields[0] ?? spec.name);
+        index.add(doc);
       }
-      this.unique.set(spec.name, { spec, keys });
+      this.indexes.set(spec.name, index);
     }
   }
 
@@ -236,12 +248,12 @@ export class MemoryCollection<T extends StoredDoc> implements DocumentCollection
 
   async clear(): Promise<void> {
     this.docs.clear();
-    for (const { keys } of this.unique.values()) keys.clear();
+    for (const index of this.indexes.values()) index.clear();
     this.log({ c: this.name, op: 'clear' });
   }
 
-  /** Index count for stats: `_id` plus each ensured unique index. */
+  /** Index count for stats: `_id` plus each ensured index. */
   get indexCount(): number {
-    return 1 + this.unique.size;
+    return 1 + this.indexes.size;
   }
 }

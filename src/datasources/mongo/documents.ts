@@ -130,17 +130,18 @@ class MongoCollection<T extends StoredDoc> implements DocumentCollection<T> {
     return (await cursor.toArray().catch(rethrow)) as R[];
   }
 
+  /** One `createIndexes` for the collection's declared list: a no-op for indexes already there. */
   async ensureIndexes(indexes: readonly IndexSpec[]): Promise<void> {
-    // One index per command: idempotent on MongoDB either way, and FerretDB 1.24 crashes the
-    // connection when one createIndexes command re-declares several existing indexes.
-    for (const spec of indexes) {
-      await this.collection
-        .createIndex(Object.fromEntries(spec.keys.map(([f, d]) => [f, d])), {
+    if (indexes.length === 0) return;
+    await this.collection
+      .createIndexes(
+        indexes.map((spec) => ({
           name: spec.name,
-          unique: spec.unique === true,
-        })
-        .catch(rethrow);
-    }
+          key: Object.fromEntries(spec.keys.map(([f, d]) => [f, d])),
+          ...(spec.unique === true ? { unique: true } : {}),
+        })),
+      )
+      .catch(rethrow);
   }
 
   /**
