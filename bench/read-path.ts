@@ -54,6 +54,7 @@ export async function readPath(argv: readonly string[]): Promise<ScenarioResult>
     const apollo = by('apollo');
     const mercurius = by('mercurius+jit');
     const dg = by('docgate');
+    const ceiling = by('node:http (ceiling)');
     const rows = measured.map((m) => ({
       server: m.name,
       'req/s': m.rps,
@@ -68,6 +69,10 @@ export async function readPath(argv: readonly string[]): Promise<ScenarioResult>
     }));
     const vsApollo = ratio(dg?.rps, apollo?.rps);
     const vsMercurius = ratio(dg?.rps, mercurius?.rps);
+    const ofCeiling =
+      dg === undefined || ceiling === undefined || ceiling.rps === 0
+        ? null
+        : Math.round((10_000 * dg.rps) / ceiling.rps) / 100;
     return {
       ...newResult('read-path', `Read path: ${flags.orders} orders with customers and products`, {
         ...flags,
@@ -85,6 +90,11 @@ export async function readPath(argv: readonly string[]): Promise<ScenarioResult>
           goal: 'docgate >= Mercurius+graphql-jit req/s',
           measured: `${vsMercurius ?? '-'}x (p99 ${dg?.p99Ms ?? '-'} ms vs ${mercurius?.p99Ms ?? '-'} ms)`,
           met: vsMercurius === null ? null : vsMercurius >= 1,
+        },
+        {
+          goal: "docgate >= 2.5% of the node:http ceiling's req/s",
+          measured: `${ofCeiling ?? '-'}% (${dg?.rps ?? '-'} of ${ceiling?.rps ?? '-'} req/s)`,
+          met: ofCeiling === null ? null : ofCeiling >= 2.5,
         },
       ],
       notes: [

@@ -33,12 +33,37 @@ export function authenticate(services: Services, authorization: string | null): 
   );
 }
 
+const ACCOUNT_KEY = 'account:';
+
 /** Whose budget and slots an operation uses: the account when signed in, else the client address. */
 export function callerKey(caller: Caller | null, address: string): string {
-  return caller === null ? `address:${address}` : `account:${caller.accountId}`;
+  return caller === null ? `address:${address}` : `${ACCOUNT_KEY}${caller.accountId}`;
 }
 
 export const secondsUntil = (at: Date) => Math.max(0, Math.ceil((at.getTime() - Date.now()) / 1000));
+
+/**
+ * authenticate, then admit, with the session check and the point spent in one round trip
+ * where the store allows (AccountService.authenticateAndSpend): an HTTP request's gate.
+ */
+export async function authenticateAndAdmit(
+  services: Services,
+  authorization: string | null,
+  address: string,
+): Promise<Admission> {
+  const { caller, refused, key, decision } = await services.accounts.authenticateAndSpend(
+    authorization,
+    services.requestLimiter,
+    { account: ACCOUNT_KEY, anonymous: callerKey(null, address) },
+  );
+  return { caller, refused, key, decision, refusal: refusalOf({ caller, refused }, decision) };
+}
+
+function refusalOf(authentication: Authentication, decision: RateLimitDecision): AppError | null {
+  return decision.allowed
+    ? authentication.refused
+    : new RateLimitedError('too many requests, slow down', Math.max(1, secondsUntil(decision.resetAt)));
+}
 
 /**
  * The one gate every operation passes, on every transport (an HTTP request, SSE included, and
@@ -52,8 +77,5 @@ export async function admit(
 ): Promise<Admission> {
   const key = callerKey(authentication.caller, address);
   const decision = await services.requestLimiter.consume(key);
-  const refusal = decision.allowed
-    ? authentication.refused
-    : new RateLimitedError('too many requests, slow down', Math.max(1, secondsUntil(decision.resetAt)));
-  return { ...authentication, key, decision, refusal };
+  return { ...authentication, key, decision, refusal: refusalOf(authentication, decision) };
 }

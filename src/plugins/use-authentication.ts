@@ -2,7 +2,13 @@ import type { Plugin } from 'graphql-yoga';
 import { rememberRequestCaller } from '../context.js';
 import { BadInputError } from '../errors.js';
 import type { Services } from '../services/index.js';
-import { type Authentication, authenticate } from './admission.js';
+import {
+  type Admission,
+  type Authentication,
+  admit,
+  authenticate,
+  authenticateAndAdmit,
+} from './admission.js';
 import { ACCESS_TOKEN_PARAM, requestCredential } from './credential.js';
 import { isEndpointRequest, refusal } from './refusal.js';
 
@@ -26,6 +32,24 @@ export function authenticateRequest(services: Services, request: Request): Promi
     authentications.set(request, found);
   }
   return found;
+}
+
+/**
+ * Authenticates a request and spends its point (see authenticateAndAdmit): the rate limiter's
+ * gate, which leaves the authentication for useAuthentication to find.
+ */
+export function admitRequest(services: Services, request: Request, address: string): Promise<Admission> {
+  const credential = requestCredential(request);
+  if ('misplaced' in credential) {
+    const authentication = authenticateRequest(services, request);
+    return authentication.then((found) => admit(services, found, address));
+  }
+  const admission = authenticateAndAdmit(services, credential.authorization, address);
+  authentications.set(
+    request,
+    admission.then(({ caller, refused }) => ({ caller, refused })),
+  );
+  return admission;
 }
 
 export interface AuthenticationOptions {

@@ -136,18 +136,13 @@ function operationMetrics(registry: Registry) {
       fillLabelsFn: (params) => ({ ...labels(params), phase: params.errorPhase ?? 'unknown' }),
       phases: ['parse', 'validate', 'context', 'execute', 'subscribe'],
     }),
-    graphql_envelop_phase_parse: histogram('graphql_envelop_phase_parse', 'Time spent parsing', ['parse']),
-    graphql_envelop_phase_validate: histogram('graphql_envelop_phase_validate', 'Time spent validating', [
-      'validate',
-    ]),
-    graphql_envelop_phase_execute: histogram('graphql_envelop_phase_execute', 'Time spent executing', [
-      'execute',
-    ]),
-    graphql_envelop_phase_context: histogram(
-      'graphql_envelop_phase_context',
-      'Time spent building contexts',
-      ['context'],
-    ),
+    // Parse, validate and context building each cost an observation per request and say little:
+    // Yoga caches parsed and validated documents, and request_duration above covers execution.
+    // Only subscribe, once per subscription, keeps a histogram of its own.
+    graphql_envelop_phase_parse: false,
+    graphql_envelop_phase_validate: false,
+    graphql_envelop_phase_context: false,
+    graphql_envelop_phase_execute: false,
     graphql_envelop_phase_subscribe: histogram('graphql_envelop_phase_subscribe', 'Time spent subscribing', [
       'subscribe',
     ]),

@@ -1,9 +1,19 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { DocumentCollection, DocumentStore, StoredDoc } from '../datasources/ports/documents.js';
-import type { RateLimiterFactory } from '../datasources/ports/rate-limiter.js';
+import type {
+  RateLimitDecision,
+  RateLimiter,
+  RateLimiterFactory,
+} from '../datasources/ports/rate-limiter.js';
 import type { Role, SessionRecord, SessionStore } from '../datasources/ports/sessions.js';
-import { ConflictError, DuplicateKeyError, UnauthenticatedError } from '../errors.js';
+import {
+  AppError,
+  ConflictError,
+  DuplicateKeyError,
+  UnauthenticatedError,
+  UnavailableError,
+} from '../errors.js';
 import type { Logger } from '../logger.js';
 import { newId } from './ids.js';
 import { INDEXES } from './indexes.js';
@@ -78,6 +88,25 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
 function toAccount(doc: AccountDoc): Account {
   return { id: doc._id, email: doc.email, name: doc.name, role: doc.role, createdAt: doc.createdAt };
+}
+
+/**
+ * The session id (the token's SHA-256) an `Authorization` value names; null without one.
+ * Throws UnauthenticatedError for a malformed value.
+ */
+function sessionIdOf(authorization: string | null | undefined): string | null {
+  if (authorization === undefined || authorization === null) return null;
+  const token =
+    authorization.length <= MAX_AUTHORIZATION_LENGTH ? BEARER.exec(authorization.trim())?.[1] : undefined;
+  if (token === undefined)
+    throw new UnauthenticatedError('the Authorization header must be "Bearer <token>"');
+  return sha256(token);
+}
+
+/** The caller of a looked-up session; UnauthenticatedError when it is unknown or ended. */
+function callerOf(sessionId: string, session: SessionRecord | null): Caller {
+  if (session === null) throw new UnauthenticatedError('this session has expired or ended; sign in again');
+  return { accountId: session.accountId, role: session.role, sessionId, session };
 }
 
 /**
@@ -208,15 +237,70 @@ export class AccountService {
    * UnavailableError when the session store does not answer (never an anonymous fallback).
    */
   async authenticate(authorization: string | null | undefined): Promise<Caller | null> {
-    if (authorization === undefined || authorization === null) return null;
-    const token =
-      authorization.length <= MAX_AUTHORIZATION_LENGTH ? BEARER.exec(authorization.trim())?.[1] : undefined;
-    if (token === undefined)
-      throw new UnauthenticatedError('the Authorization header must be "Bearer <token>"');
-    const sessionId = sha256(token);
+    const sessionId = sessionIdOf(authorization);
+    if (sessionId === null) return null;
     const session = await this.sessions.touch(sessionId, new Date(), this.settings.sessionTtlSeconds);
-    if (session === null) throw new UnauthenticatedError('this session has expired or ended; sign in again');
-    return { accountId: session.accountId, role: session.role, sessionId, session };
+    return callerOf(sessionId, session);
+  }
+
+  /**
+   * authenticate, and one point spent from `limiter`: the account's (`keys.account` + its id)
+   * for a live session, else `keys.anonymous`'s, so a bad token is counted against its
+   * address. Where the limiter can (Redis), the session check and the point are one script:
+   * one round trip before a signed-in request runs. Never throws a contract error: the
+   * caller's refusal comes back in `refused`, with the decision.
+   */
+  async authenticateAndSpend(
+    authorization: string | null | undefined,
+    limiter: RateLimiter,
+    keys: { account: string; anonymous: string },
+  ): Promise<{ caller: Caller | null; refused: AppError | null; key: string; decision: RateLimitDecision }> {
+    let sessionId: string | null = null;
+    let refused: AppError | null = null;
+    try {
+      sessionId = sessionIdOf(authorization);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      refused = error;
+    }
+    if (sessionId !== null && limiter.consumeForSession !== undefined) {
+      const spent = await limiter.consumeForSession(
+        sessionId,
+        new Date(),
+        this.settings.sessionTtlSeconds,
+        keys,
+      );
+      if (spent.session === 'unavailable') {
+        const error = new UnavailableError('the session store is unavailable, try again shortly');
+        return { caller: null, refused: error, key: spent.key, decision: spent.decision };
+      }
+      try {
+        return {
+          caller: callerOf(sessionId, spent.session),
+          refused,
+          key: spent.key,
+          decision: spent.decision,
+        };
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        return { caller: null, refused: error, key: spent.key, decision: spent.decision };
+      }
+    }
+    let caller: Caller | null = null;
+    if (sessionId !== null) {
+      try {
+        const now = new Date();
+        caller = callerOf(
+          sessionId,
+          await this.sessions.touch(sessionId, now, this.settings.sessionTtlSeconds),
+        );
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        refused = error;
+      }
+    }
+    const key = caller === null ? keys.anonymous : `${keys.account}${caller.accountId}`;
+    return { caller, refused, key, decision: await limiter.consume(key) };
   }
 
   /** Ends the caller's session: its token is refused everywhere from now on. */

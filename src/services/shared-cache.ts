@@ -1,7 +1,7 @@
 import type { CacheStats, DocumentCache } from '../datasources/ports/cache.js';
 import type { Logger } from '../logger.js';
 import { OutageLog } from '../outage-log.js';
-import { deserialize, serialize } from '../serializer.js';
+import { decodeCached, encodeCached } from '../serializer.js';
 
 /**
  * The shared cache as the services use it: read-through by id, invalidated by every write.
@@ -41,7 +41,7 @@ export class SharedCache {
     const missing = reads === null ? unique : unique.filter((_id, i) => reads[i]?.value == null);
     unique.forEach((id, i) => {
       const value = reads?.[i]?.value;
-      if (value != null) found.set(id, deserialize<T>(value));
+      if (value != null) found.set(id, decodeCached<T>(value));
     });
     if (missing.length === 0) return found;
     const loaded = await load(missing);
@@ -50,7 +50,7 @@ export class SharedCache {
       const position = new Map(unique.map((id, i) => [id, i]));
       const entries = loaded.map((value) => {
         const i = position.get(idOf(value)) ?? -1;
-        return { key: keys[i] ?? '', value: serialize(value), version: reads[i]?.version ?? '' };
+        return { key: keys[i] ?? '', value: encodeCached(value), version: reads[i]?.version ?? '' };
       });
       await this.attempt(() => this.cache.setMany(entries, this.ttlSeconds));
     }

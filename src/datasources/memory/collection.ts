@@ -24,6 +24,21 @@ const CHECK_EVERY = 128;
 /** The longest a read holds the event loop before other requests (`/health` among them) get a turn. */
 const SLICE_MS = 10;
 
+/**
+ * Freezes a stored document and everything in it: reads hand out the stored object itself (no
+ * copy per read; bench/read-path.ts measured structuredClone as a large part of a list read),
+ * so a caller that tried to change one would change the store. Frozen, such a write throws
+ * (ESM is strict mode) instead; writes build a new document (copy-on-write) and replace it.
+ * Dates and binary values are left as they are (freezing cannot hold them); no caller changes one.
+ */
+function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  // A typed array cannot be frozen (TypeError); a Date's time is not a property.
+  if (value instanceof Date || ArrayBuffer.isView(value)) return value;
+  for (const child of Object.values(value)) deepFreeze(child);
+  return Object.freeze(value);
+}
+
 /** The equality fields of a filter, which an upsert copies into the new document (as MongoDB does). */
 function equalityFields(filter: Filter): AnyObject {
   const doc: AnyObject = {};
@@ -63,7 +78,7 @@ export class MemoryCollection<T extends StoredDoc> implements DocumentCollection
         if (previous !== undefined) index.remove(previous);
         index.add(entry.doc);
       }
-      this.docs.set(entry.doc._id, entry.doc as T);
+      this.docs.set(entry.doc._id, deepFreeze(entry.doc as T));
     } else if (entry.op === 'del') {
       const previous = this.docs.get(entry.id);
       if (previous !== undefined) for (const index of this.indexes.values()) index.remove(previous);
@@ -147,7 +162,8 @@ export class MemoryCollection<T extends StoredDoc> implements DocumentCollection
     const end = options.limit === undefined ? undefined : start + options.limit;
     const sort = options.sort !== undefined && options.sort.length > 0 ? options.sort : undefined;
     const docs = await this.matching(filter, sort, end);
-    return structuredClone(docs.slice(start, end));
+    // The stored documents themselves: frozen, and replaced, never changed, by writes.
+    return docs.slice(start, end);
   }
 
   async findOne(filter: Filter): Promise<T | null> {
@@ -167,7 +183,7 @@ export class MemoryCollection<T extends StoredDoc> implements DocumentCollection
       if (previous !== undefined) index.remove(previous);
       index.add(doc);
     }
-    this.docs.set(doc._id, doc);
+    this.docs.set(doc._id, deepFreeze(doc));
     this.log({ c: this.name, op: 'put', doc });
   }
 
@@ -188,7 +204,7 @@ export class MemoryCollection<T extends StoredDoc> implements DocumentCollection
     if (typeof next._id !== 'string')
       throw new Error(`upsert into ${this.name} needs a string _id in its filter`);
     this.put(next, current);
-    return structuredClone(next);
+    return next;
   }
 
   async updateMany(filter: Filter, update: Update): Promise<number> {
@@ -235,7 +251,7 @@ export class MemoryCollection<T extends StoredDoc> implements DocumentCollection
     for (let i = 0; i < ids.length; i += batchSize) {
       for (const id of ids.slice(i, i + batchSize)) {
         const doc = this.docs.get(id);
-        if (doc !== undefined) yield structuredClone(doc);
+        if (doc !== undefined) yield doc;
       }
       // Lets other requests run between batches, as a cursor's round trips would.
       await new Promise((resolve) => setImmediate(resolve));

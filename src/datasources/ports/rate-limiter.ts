@@ -1,3 +1,5 @@
+import type { SessionRecord } from './sessions.js';
+
 /** A rate-limit key's state after a request was counted (or peeked at). */
 export interface RateLimitDecision {
   /** False when this request went over the limit. */
@@ -37,6 +39,27 @@ export interface RateLimiter {
   refund(key: string, points?: number): Promise<void>;
   /** Forgets the key's spending (a successful login clears its failures). */
   reset(key: string): Promise<void>;
+  /**
+   * Touches a session as SessionStore.touch does and spends one point of
+   * `keys.account + <its account id>` when it is live, else of `keys.anonymous`, in one round
+   * trip. Only where the limiter shares a server with the sessions (Redis) and has no block;
+   * elsewhere callers touch, then consume.
+   */
+  consumeForSession?(
+    sessionId: string,
+    now: Date,
+    ttlSeconds: number,
+    keys: { account: string; anonymous: string },
+  ): Promise<SessionSpend>;
+}
+
+/** What consumeForSession found and spent. */
+export interface SessionSpend {
+  /** The live session, slid; null when unknown or ended; `unavailable` when the store did not answer. */
+  session: SessionRecord | null | 'unavailable';
+  /** The key that paid. */
+  key: string;
+  decision: RateLimitDecision;
 }
 
 export type RateLimiterFactory = (options: RateLimiterOptions) => RateLimiter;

@@ -1,10 +1,12 @@
+import { Cluster } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Logger } from '../../logger.js';
 import { OutageLog } from '../../outage-log.js';
 import { adaptLimiter, createMemoryRateLimiter, limiterOptions } from '../memory/rate-limiter.js';
-import type { RateLimiter, RateLimiterFactory } from '../ports/rate-limiter.js';
+import type { RateLimiter, RateLimiterFactory, SessionSpend } from '../ports/rate-limiter.js';
 import type { RedisClient } from './client.js';
 import { redisCall } from './errors.js';
+import { touchAndConsume } from './sessions.js';
 
 /** A limiter that has not answered by then counts as down (every request waits for it). */
 const DEADLINE_MS = 250;
@@ -54,12 +56,41 @@ export function createRedisRateLimiterFactory(
           return call(local, ...args);
         }
       };
+    const keyPrefix = `${prefix}rl:${options.name}:`;
+    /** With the sessions' own script: unknown to the library, which it reads and writes alike. */
+    const consumeForSession: RateLimiter['consumeForSession'] = async (id, now, ttlSeconds, keys) => {
+      try {
+        const spent = await redisCall(
+          what,
+          () => touchAndConsume(redis, prefix, { id, now, ttlSeconds }, { ...options, keyPrefix }, keys),
+          DEADLINE_MS,
+        );
+        outage.ok();
+        const allowed = spent.consumed <= options.points;
+        const decision = {
+          allowed,
+          limit: options.points,
+          remaining: allowed ? Math.max(0, options.points - spent.consumed) : 0,
+          resetAt: new Date(Date.now() + Math.max(0, spent.msLeft)),
+        };
+        return { session: spent.session, key: spent.key, decision } satisfies SessionSpend;
+      } catch (error) {
+        // As a session lookup and a consume would: the session unknown, the point counted here.
+        outage.failed(error);
+        const decision = await local.consume(keys.anonymous);
+        return { session: 'unavailable', key: keys.anonymous, decision } satisfies SessionSpend;
+      }
+    };
     return {
       points: options.points,
       consume: withFallback((l, key: string, spend?: number) => l.consume(key, spend)),
       peek: withFallback((l, key: string) => l.peek(key)),
       refund: withFallback((l, key: string, points?: number) => l.refund(key, points)),
       reset: withFallback((l, key: string) => l.reset(key)),
+      // The script spends as the library does without a block; a limiter with one keeps two trips.
+      // On a Redis Cluster the session, its account index and the limiter's key live in different
+      // slots, which one script may not touch: there callers touch, then consume (two round trips).
+      ...(options.blockSeconds || redis instanceof Cluster ? {} : { consumeForSession }),
     };
   };
 }

@@ -19,6 +19,84 @@ redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return fields`,
 );
 
+/**
+ * TOUCH and a request limiter's consume in one script, so a signed-in request costs one round
+ * trip before it runs. KEYS = session; ARGV = now (ms), ttl (ms), session id, the index key's
+ * prefix, the limiter key's prefix (`<prefix>rl:<name>:`), the account key's prefix
+ * (`account:`), the anonymous key, points to spend, window (s). The session slides and its
+ * index is extended (as reindex does) when live; then the limiter's key is the account's, else
+ * the anonymous one, spent as rate-limiter-flexible's RateLimiterRedis does (SET NX EX, INCRBY,
+ * PTTL), so its peek, refund and reset read the same keys. The index and limiter keys are
+ * computed here, not declared: one server only (a cluster would need them in the session's slot).
+ * Returns {fields or {}, key paid, points consumed, ms until the window ends}.
+ */
+const ADMIT = new LuaScript(
+  'the session store',
+  `
+local fields = redis.call('HMGET', KEYS[1], 'accountId', 'role', 'createdAt', 'indexedUntil')
+local key = ARGV[7]
+if fields[1] then
+  local now = tonumber(ARGV[1])
+  local ttl = tonumber(ARGV[2])
+  redis.call('HSET', KEYS[1], 'lastActivityAt', ARGV[1])
+  redis.call('PEXPIRE', KEYS[1], ttl)
+  if tonumber(fields[4] or '0') < now + ttl then
+    local index = ARGV[4] .. fields[1]
+    redis.call('SADD', index, ARGV[3])
+    redis.call('PEXPIRE', index, 2 * ttl)
+    redis.call('HSET', KEYS[1], 'indexedUntil', tostring(now + 2 * ttl))
+  end
+  key = ARGV[6] .. fields[1]
+else
+  fields = {}
+end
+local limited = ARGV[5] .. key
+redis.call('SET', limited, 0, 'EX', ARGV[9], 'NX')
+local consumed = redis.call('INCRBY', limited, ARGV[8])
+local left = redis.call('PTTL', limited)
+if left == -1 then
+  redis.call('EXPIRE', limited, ARGV[9])
+  left = 1000 * ARGV[9]
+end
+return {fields, key, consumed, left}`,
+);
+
+/** A session and a limiter point in one round trip (ADMIT); the limiter's own options. */
+export async function touchAndConsume(
+  redis: RedisClient,
+  prefix: string,
+  session: { id: string; now: Date; ttlSeconds: number },
+  limiter: { keyPrefix: string; points: number; durationSeconds: number },
+  keys: { account: string; anonymous: string },
+): Promise<{ session: SessionRecord | null; key: string; consumed: number; msLeft: number }> {
+  const { id, now, ttlSeconds } = session;
+  const reply = await ADMIT.run(
+    redis,
+    [`${prefix}session:${id}`],
+    [
+      now.getTime(),
+      ttlSeconds * 1000,
+      id,
+      `${prefix}account-sessions:`,
+      limiter.keyPrefix,
+      keys.account,
+      keys.anonymous,
+      1,
+      limiter.durationSeconds,
+    ],
+  );
+  if (!Array.isArray(reply)) throw new Error('unexpected reply from the admission script');
+  const [fields, key, consumed, msLeft] = reply as unknown[];
+  const [accountId, role, createdAt] = Array.isArray(fields) ? (fields as unknown[]) : [];
+  const live = typeof accountId === 'string' && isRole(role);
+  return {
+    session: live ? sessionRecord({ accountId, role }, new Date(Number(createdAt)), now, ttlSeconds) : null,
+    key: String(key),
+    consumed: Number(consumed),
+    msLeft: Number(msLeft),
+  };
+}
+
 function isRole(value: unknown): value is Role {
   return value === 'USER' || value === 'ADMIN';
 }
