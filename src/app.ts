@@ -17,6 +17,7 @@ import { useInputFreeErrors } from './plugins/use-input-free-errors.js';
 import { useJit } from './plugins/use-jit.js';
 import { useJsonPosts } from './plugins/use-json-posts.js';
 import { type MetricSources, metricsPlugins } from './plugins/use-metrics.js';
+import { usePersistedQueries } from './plugins/use-persisted-queries.js';
 import { usePresence } from './plugins/use-presence.js';
 import { useRateLimit } from './plugins/use-rate-limit.js';
 import { type ReadinessChecks, useReadiness } from './plugins/use-readiness.js';
@@ -93,6 +94,11 @@ export function createApp(deps: AppDeps): App {
       useRateLimit({ services: deps.services, endpoint: ENDPOINT, trustProxy: deps.trustProxy ?? false }),
       useAuthentication({ services: deps.services, endpoint: ENDPOINT }),
       useJsonPosts({ endpoint: ENDPOINT }),
+      // A request naming a persisted query by its hash gets its document (Apollo's APQ).
+      usePersistedQueries({
+        store: deps.services.persistedQueries,
+        maxBytes: deps.services.persistedQueryMaxBytes,
+      }),
       useGraphQLSSESingleConnection({ endpoint: ENDPOINT }),
       ...hardeningPlugins({ introspection: deps.introspection ?? true }),
       // After the armor, whose hidden suggestions it keeps: values out of request errors.

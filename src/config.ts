@@ -124,6 +124,12 @@ const schema = z
       .pipe(z.array(z.url('each origin must be a URL'))),
     /** Longest time a request may take to arrive in full, in milliseconds. Default 30000. */
     REQUEST_TIMEOUT_MS: positiveInt(30_000),
+    /** An automatic persisted query unused for this long is forgotten. Default 86400 (a day). */
+    APQ_TTL_SECONDS: positiveInt(86_400),
+    /** Persisted queries kept by the embedded (in-process) store, least recently used dropped. Default 10000. */
+    APQ_MAX_ENTRIES: positiveInt(10_000),
+    /** The largest document a client may register as a persisted query, in bytes. Default 20000. */
+    APQ_MAX_DOCUMENT_BYTES: z.coerce.number().int().min(100).max(100_000).default(20_000),
   })
   .refine((c) => (c.ADMIN_EMAIL === undefined) === (c.ADMIN_PASSWORD === undefined), {
     message: 'ADMIN_EMAIL and ADMIN_PASSWORD go together',

@@ -1,5 +1,6 @@
 import { JOB_RETENTION_SECONDS } from '../config.js';
 import type { Backends } from '../datasources/ports/backends.js';
+import type { PersistedQueryStore } from '../datasources/ports/persisted-queries.js';
 import type { RateLimiter } from '../datasources/ports/rate-limiter.js';
 import type { Logger } from '../logger.js';
 import { AccountService } from './accounts.js';
@@ -30,6 +31,10 @@ export interface Services {
   /** Accounts online: held by this instance's subscription connections, counted over all. */
   presence: PresenceService;
   serverStats: ServerStatsService;
+  /** Automatic persisted queries' documents (the store as it is: no domain rule applies). */
+  persistedQueries: PersistedQueryStore;
+  /** The largest document a client may register (APQ_MAX_DOCUMENT_BYTES). */
+  persistedQueryMaxBytes: number;
 }
 
 export function createServices(backends: Backends, logger: Logger): Services {
@@ -94,6 +99,8 @@ export function createServices(backends: Backends, logger: Logger): Services {
     ),
     presence: new PresenceService(backends.presence, config.PRESENCE_TTL_SECONDS, logger),
     serverStats: new ServerStatsService(backends.documents, () => backends.serverStats(), cache),
+    persistedQueries: backends.persistedQueries,
+    persistedQueryMaxBytes: config.APQ_MAX_DOCUMENT_BYTES,
   };
 }
 

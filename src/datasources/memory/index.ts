@@ -1,10 +1,11 @@
 import type { Config } from '../../config.js';
-import { closeFamily, jobOptions } from '../family.js';
+import { closeFamily, jobOptions, persistedQueryLimits } from '../family.js';
 import type { KeyValueFamily } from '../ports/backends.js';
 import { MemoryDocumentCache } from './cache.js';
 import { MemoryCounters } from './counters.js';
 import { MemoryJobQueue } from './jobs.js';
 import { MemoryLeaderboards } from './leaderboards.js';
+import { MemoryPersistedQueries } from './persisted-queries.js';
 import { MemoryPresence } from './presence.js';
 import { MemoryPubSub } from './pubsub.js';
 import { createMemoryRateLimiter } from './rate-limiter.js';
@@ -21,6 +22,7 @@ export function createMemoryFamily(config: Config): KeyValueFamily {
     leaderboards: new MemoryLeaderboards(),
     jobs: new MemoryJobQueue(jobOptions(config)),
     presence: new MemoryPresence(config.PRESENCE_TTL_SECONDS * 1000),
+    persistedQueries: new MemoryPersistedQueries(persistedQueryLimits(config)),
   };
   return {
     family: 'memory',

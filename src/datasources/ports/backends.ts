@@ -4,6 +4,7 @@ import type { Counters } from './counters.js';
 import type { DocumentStore } from './documents.js';
 import type { JobQueue } from './jobs.js';
 import type { Leaderboards } from './leaderboards.js';
+import type { PersistedQueryStore } from './persisted-queries.js';
 import type { PresenceStore } from './presence.js';
 import type { PubSub } from './pubsub.js';
 import type { RateLimiterFactory } from './rate-limiter.js';
@@ -27,6 +28,8 @@ export interface KeyValueFamily {
   leaderboards: Leaderboards;
   jobs: JobQueue;
   presence: PresenceStore;
+  /** Automatic persisted queries' documents by hash, shared by every instance on Redis. */
+  persistedQueries: PersistedQueryStore;
   /** The key-value server's figures for `serverStats`; null in process. */
   serverStats(): Promise<KeyValueServerStats | null>;
   /** One probe per server the family talks to, by name (`redis`); none in process. */

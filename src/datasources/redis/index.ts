@@ -1,6 +1,6 @@
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
-import { closeFamily, jobOptions } from '../family.js';
+import { closeFamily, jobOptions, persistedQueryLimits } from '../family.js';
 import type { KeyValueFamily } from '../ports/backends.js';
 import { RedisDocumentCache } from './cache.js';
 import { closeRedis, connectRedis } from './client.js';
@@ -8,6 +8,7 @@ import { RedisCounters } from './counters.js';
 import { redisCall } from './errors.js';
 import { BullJobQueue } from './jobs.js';
 import { RedisLeaderboards } from './leaderboards.js';
+import { RedisPersistedQueries } from './persisted-queries.js';
 import { RedisPresence } from './presence.js';
 import { RedisPubSub } from './pubsub.js';
 import { createRedisRateLimiterFactory } from './rate-limiter.js';
@@ -34,6 +35,7 @@ export async function connectRedisFamily(
     leaderboards: new RedisLeaderboards(redis, prefix),
     jobs: new BullJobQueue({ ...jobOptions(config), url, redis, prefix, lockMs: config.JOB_LOCK_MS }, logger),
     presence: new RedisPresence(redis, prefix, config.PRESENCE_TTL_SECONDS * 1000),
+    persistedQueries: new RedisPersistedQueries(redis, prefix, persistedQueryLimits(config)),
   };
   return {
     family: 'redis',
