@@ -12,6 +12,7 @@ import { useExactPaths } from './plugins/use-exact-paths.js';
 import { useFreshEventContext } from './plugins/use-fresh-event-context.js';
 import { useGraphQLSSESingleConnection } from './plugins/use-graphql-sse.js';
 import { hardeningPlugins, MAX_BODY_BYTES } from './plugins/use-hardening.js';
+import { useIncrementalDelivery } from './plugins/use-incremental-delivery.js';
 import { useInputBounds } from './plugins/use-input-bounds.js';
 import { useInputFreeErrors } from './plugins/use-input-free-errors.js';
 import { useJit } from './plugins/use-jit.js';
@@ -105,7 +106,9 @@ export function createApp(deps: AppDeps): App {
       useInputFreeErrors(),
       // Before variables are coerced: graphql-js recurses once per level of nesting.
       useInputBounds(),
-      // Queries and mutations compiled by graphql-jit (see use-jit.ts).
+      // @defer and @stream as incremental delivery (multipart/mixed, SSE, WebSocket).
+      useIncrementalDelivery(),
+      // Queries and mutations compiled by graphql-jit (see use-jit.ts), but not @defer/@stream.
       useJit(),
       // Each subscription event is executed with a fresh context (loaders, caller).
       useFreshEventContext(),

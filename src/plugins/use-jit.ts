@@ -10,6 +10,7 @@ import {
   type TypeNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { usesIncrementalDelivery } from './use-incremental-delivery.js';
 
 /** Input types from which a cycle can be reached (CustomerFilter's and/or/not). */
 function cyclicInputs(schema: GraphQLSchema): Set<string> {
@@ -49,6 +50,8 @@ export function useJit(): Plugin {
   const compiles = ({ schema, document, operationName, variableValues }: ExecutionArgs): boolean => {
     const operation = getOperationAST(document, operationName);
     if (operation == null || operation.operation === 'subscription') return false;
+    // graphql-jit has no incremental delivery: @defer/@stream run on Yoga's executor.
+    if (usesIncrementalDelivery(document)) return false;
     let unsafe = cyclic.get(schema);
     if (unsafe === undefined) {
       unsafe = cyclicInputs(schema);
