@@ -125,9 +125,8 @@ export function incrementalDeliverySuite(backend: IncrementalBackend): void {
         expect(parts).toHaveLength(1);
         expect(parts[0]?.label).toBe('orders');
         expect(parts[0]?.path).toEqual(['customer']);
-        const ids = (parts[0]?.data?.orders as { edges: Array<{ node: { id: string } }> }).edges.map(
-          (e) => e.node.id,
-        );
+        const orders = parts[0]?.data?.orders as { edges: Array<{ node: { id: string } }> } | undefined;
+        const ids = (orders?.edges ?? []).map((e) => e.node.id);
         expect(ids.sort()).toEqual([...orderIds].sort());
         expect(payloads.at(-1)?.hasNext).toBe(false);
       });
