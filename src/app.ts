@@ -96,10 +96,7 @@ export function createApp(deps: AppDeps): App {
       useAuthentication({ services: deps.services, endpoint: ENDPOINT }),
       useJsonPosts({ endpoint: ENDPOINT }),
       // A request naming a persisted query by its hash gets its document (Apollo's APQ).
-      usePersistedQueries({
-        store: deps.services.persistedQueries,
-        maxBytes: deps.services.persistedQueryMaxBytes,
-      }),
+      usePersistedQueries(deps.services.documents),
       useGraphQLSSESingleConnection({ endpoint: ENDPOINT }),
       ...hardeningPlugins({ introspection: deps.introspection ?? true }),
       // After the armor, whose hidden suggestions it keeps: values out of request errors.

@@ -130,6 +130,11 @@ const schema = z
     APQ_MAX_ENTRIES: positiveInt(10_000),
     /** The largest document a client may register as a persisted query, in bytes. Default 20000. */
     APQ_MAX_DOCUMENT_BYTES: z.coerce.number().int().min(100).max(100_000).default(20_000),
+    /**
+     * Path of a persisted-documents manifest (`{ "<sha256>": "<document>" }`, written by `npm run
+     * codegen`): when set, only its documents run, on every transport. Default: unset (any document).
+     */
+    TRUSTED_DOCUMENTS: z.string().min(1).optional(),
   })
   .refine((c) => (c.ADMIN_EMAIL === undefined) === (c.ADMIN_PASSWORD === undefined), {
     message: 'ADMIN_EMAIL and ADMIN_PASSWORD go together',

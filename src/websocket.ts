@@ -177,9 +177,8 @@ export function attachWebSocket(
         let document: ReturnType<typeof enveloped.parse>;
         let errors: readonly GraphQLError[];
         try {
-          // Apollo's persisted queries: the document registered under the hash (no HTTP status here).
-          const persisted = { store: services.persistedQueries, maxBytes: services.persistedQueryMaxBytes };
-          const query = (await persistedDocument(persisted, params, null)) ?? params.query;
+          // A document named by its hash (persisted or trusted), with no HTTP status here.
+          const query = (await persistedDocument(services.documents, params, null)) ?? params.query;
           document = enveloped.parse(query);
           ctx.extra.log?.named(id, getOperationAST(document, params.operationName)?.name?.value);
           errors = enveloped.validate(enveloped.schema, document);

@@ -1,6 +1,5 @@
 import { JOB_RETENTION_SECONDS } from '../config.js';
 import type { Backends } from '../datasources/ports/backends.js';
-import type { PersistedQueryStore } from '../datasources/ports/persisted-queries.js';
 import type { RateLimiter } from '../datasources/ports/rate-limiter.js';
 import type { Logger } from '../logger.js';
 import { AccountService } from './accounts.js';
@@ -12,6 +11,7 @@ import { PresenceService } from './presence.js';
 import { ProductService } from './products.js';
 import { ServerStatsService } from './server-stats.js';
 import { SharedCache } from './shared-cache.js';
+import { type DocumentSources, loadTrustedDocuments } from './trusted-documents.js';
 import { ViewCounts } from './views.js';
 
 /** The domain services, built once over the backends and shared by every request. */
@@ -31,10 +31,8 @@ export interface Services {
   /** Accounts online: held by this instance's subscription connections, counted over all. */
   presence: PresenceService;
   serverStats: ServerStatsService;
-  /** Automatic persisted queries' documents (the store as it is: no domain rule applies). */
-  persistedQueries: PersistedQueryStore;
-  /** The largest document a client may register (APQ_MAX_DOCUMENT_BYTES). */
-  persistedQueryMaxBytes: number;
+  /** Where documents named by hash come from: persisted queries, or trusted documents only. */
+  documents: DocumentSources;
 }
 
 export function createServices(backends: Backends, logger: Logger): Services {
@@ -99,8 +97,11 @@ export function createServices(backends: Backends, logger: Logger): Services {
     ),
     presence: new PresenceService(backends.presence, config.PRESENCE_TTL_SECONDS, logger),
     serverStats: new ServerStatsService(backends.documents, () => backends.serverStats(), cache),
-    persistedQueries: backends.persistedQueries,
-    persistedQueryMaxBytes: config.APQ_MAX_DOCUMENT_BYTES,
+    documents: {
+      store: backends.persistedQueries,
+      maxBytes: config.APQ_MAX_DOCUMENT_BYTES,
+      trusted: config.TRUSTED_DOCUMENTS === undefined ? null : loadTrustedDocuments(config.TRUSTED_DOCUMENTS),
+    },
   };
 }
 
