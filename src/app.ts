@@ -23,6 +23,7 @@ import { usePresence } from './plugins/use-presence.js';
 import { useRateLimit } from './plugins/use-rate-limit.js';
 import { type ReadinessChecks, useReadiness } from './plugins/use-readiness.js';
 import { useRequestLog } from './plugins/use-request-log.js';
+import { responseCachePlugins } from './plugins/use-response-cache.js';
 import { useStreamLimit } from './plugins/use-stream-limit.js';
 import { schema } from './schema/index.js';
 import type { WelcomeFacts } from './seed/first-screen.js';
@@ -107,6 +108,8 @@ export function createApp(deps: AppDeps): App {
       useIncrementalDelivery(),
       // Queries and mutations compiled by graphql-jit (see use-jit.ts), but not @defer/@stream.
       useJit(),
+      // Query responses per role, shared on Redis, dropped by mutations; wraps the JIT's executor.
+      ...responseCachePlugins(deps.services.responseCache),
       // Each subscription event is executed with a fresh context (loaders, caller).
       useFreshEventContext(),
       // A signed-in subscriber is online while its stream is open.

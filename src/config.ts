@@ -135,6 +135,11 @@ const schema = z
      * codegen`): when set, only its documents run, on every transport. Default: unset (any document).
      */
     TRUSTED_DOCUMENTS: z.string().min(1).optional(),
+    /**
+     * Lifetime of a cached query response (per role, shared on Redis, dropped by the mutations that
+     * change its entities). Default 0: no response cache.
+     */
+    RESPONSE_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(0),
   })
   .refine((c) => (c.ADMIN_EMAIL === undefined) === (c.ADMIN_PASSWORD === undefined), {
     message: 'ADMIN_EMAIL and ADMIN_PASSWORD go together',

@@ -1,6 +1,7 @@
 import { JOB_RETENTION_SECONDS } from '../config.js';
 import type { Backends } from '../datasources/ports/backends.js';
 import type { RateLimiter } from '../datasources/ports/rate-limiter.js';
+import type { ResponseCacheStore } from '../datasources/ports/response-cache.js';
 import type { Logger } from '../logger.js';
 import { AccountService } from './accounts.js';
 import { CustomerService } from './customers.js';
@@ -33,6 +34,8 @@ export interface Services {
   serverStats: ServerStatsService;
   /** Where documents named by hash come from: persisted queries, or trusted documents only. */
   documents: DocumentSources;
+  /** Whole query responses (RESPONSE_CACHE_TTL_SECONDS; 0: off). */
+  responseCache: { store: ResponseCacheStore; ttlSeconds: number };
 }
 
 export function createServices(backends: Backends, logger: Logger): Services {
@@ -97,6 +100,7 @@ export function createServices(backends: Backends, logger: Logger): Services {
     ),
     presence: new PresenceService(backends.presence, config.PRESENCE_TTL_SECONDS, logger),
     serverStats: new ServerStatsService(backends.documents, () => backends.serverStats(), cache),
+    responseCache: { store: backends.responseCache, ttlSeconds: config.RESPONSE_CACHE_TTL_SECONDS },
     documents: {
       store: backends.persistedQueries,
       maxBytes: config.APQ_MAX_DOCUMENT_BYTES,

@@ -9,6 +9,7 @@ import { MemoryPersistedQueries } from './persisted-queries.js';
 import { MemoryPresence } from './presence.js';
 import { MemoryPubSub } from './pubsub.js';
 import { createMemoryRateLimiter } from './rate-limiter.js';
+import { MemoryResponseCache } from './response-cache.js';
 import { MemorySessionStore } from './sessions.js';
 
 /** The embedded default: every key-value backend in this process. */
@@ -23,6 +24,7 @@ export function createMemoryFamily(config: Config): KeyValueFamily {
     jobs: new MemoryJobQueue(jobOptions(config)),
     presence: new MemoryPresence(config.PRESENCE_TTL_SECONDS * 1000),
     persistedQueries: new MemoryPersistedQueries(persistedQueryLimits(config)),
+    responseCache: new MemoryResponseCache(),
   };
   return {
     family: 'memory',

@@ -8,6 +8,7 @@ import type { PersistedQueryStore } from './persisted-queries.js';
 import type { PresenceStore } from './presence.js';
 import type { PubSub } from './pubsub.js';
 import type { RateLimiterFactory } from './rate-limiter.js';
+import type { ResponseCacheStore } from './response-cache.js';
 import type { KeyValueServerStats } from './server-stats.js';
 import type { SessionStore } from './sessions.js';
 
@@ -30,6 +31,8 @@ export interface KeyValueFamily {
   presence: PresenceStore;
   /** Automatic persisted queries' documents by hash, shared by every instance on Redis. */
   persistedQueries: PersistedQueryStore;
+  /** Whole query responses, tagged by entity, shared by every instance on Redis. */
+  responseCache: ResponseCacheStore;
   /** The key-value server's figures for `serverStats`; null in process. */
   serverStats(): Promise<KeyValueServerStats | null>;
   /** One probe per server the family talks to, by name (`redis`); none in process. */

@@ -12,6 +12,7 @@ import { RedisPersistedQueries } from './persisted-queries.js';
 import { RedisPresence } from './presence.js';
 import { RedisPubSub } from './pubsub.js';
 import { createRedisRateLimiterFactory } from './rate-limiter.js';
+import { RedisResponseCache } from './response-cache.js';
 import { readRedisStats } from './server-stats.js';
 import { RedisSessionStore } from './sessions.js';
 
@@ -36,6 +37,7 @@ export async function connectRedisFamily(
     jobs: new BullJobQueue({ ...jobOptions(config), url, redis, prefix, lockMs: config.JOB_LOCK_MS }, logger),
     presence: new RedisPresence(redis, prefix, config.PRESENCE_TTL_SECONDS * 1000),
     persistedQueries: new RedisPersistedQueries(redis, prefix, persistedQueryLimits(config)),
+    responseCache: new RedisResponseCache(redis, prefix),
   };
   return {
     family: 'redis',
