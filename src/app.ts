@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { clientAddress } from './client-address.js';
 import { type Context, createContext } from './context.js';
@@ -25,6 +26,7 @@ import { type ReadinessChecks, useReadiness } from './plugins/use-readiness.js';
 import { useRequestLog } from './plugins/use-request-log.js';
 import { responseCachePlugins } from './plugins/use-response-cache.js';
 import { useStreamLimit } from './plugins/use-stream-limit.js';
+import { useTracing } from './plugins/use-tracing.js';
 import { schema } from './schema/index.js';
 import type { WelcomeFacts } from './seed/first-screen.js';
 import type { Services } from './services/index.js';
@@ -53,6 +55,8 @@ export interface AppDeps {
    * default: 20 per caller, for this app alone.
    */
   connectionSlots?: CallerSlots;
+  /** OpenTelemetry spans for parse, validate and execute; none when absent (no cost). */
+  tracer?: Tracer;
 }
 
 const ENDPOINT = '/graphql';
@@ -88,6 +92,7 @@ export function createApp(deps: AppDeps): App {
         ? { origin: [...deps.corsOrigins], credentials: true }
         : false,
     plugins: [
+      ...(deps.tracer === undefined ? [] : [useTracing(deps.tracer)]),
       useRequestLog(deps.logger),
       useExactPaths([ENDPOINT, `${ENDPOINT}/`, '/health', '/ready', '/metrics']),
       useReadiness(deps.readiness ?? {}, deps.draining ?? (() => false)),
