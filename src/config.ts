@@ -140,6 +140,8 @@ const schema = z
      * change its entities). Default 0: no response cache.
      */
     RESPONSE_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(0),
+    /** OTLP/HTTP collector (`http://collector:4318`): traces are exported to `<it>/v1/traces`. Default: no tracing. */
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   })
   .refine((c) => (c.ADMIN_EMAIL === undefined) === (c.ADMIN_PASSWORD === undefined), {
     message: 'ADMIN_EMAIL and ADMIN_PASSWORD go together',
