@@ -1,8 +1,18 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { generate } from '@graphql-codegen/cli';
-import { printSchema } from 'graphql';
+import {
+  type DefinitionNode,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  Kind,
+  parse,
+  print,
+  printSchema,
+  visit,
+} from 'graphql';
 import { schema } from './src/schema/index.js';
+import { sha256Hex } from './src/services/trusted-documents.js';
 
 /**
  * Prints `schema.graphql` from the Pothos schema and generates typed documents for the contract
@@ -23,6 +33,46 @@ export const SERVED_SECTIONS = [
   '05-presence',
   '06-operations',
 ];
+
+/** The file TRUSTED_DOCUMENTS names in production: the contract operations clients ship. */
+export const PERSISTED_DOCUMENTS = 'persisted-documents.json';
+
+/**
+ * The persisted-documents manifest of GraphQL Code Generator's client preset, `{ "<sha256>":
+ * "<document>" }`, for the contract operations: each operation printed with the fragments it
+ * spreads, after it, as typed-document-node builds the documents clients send
+ * (test/unit/persisted-documents.test.ts keeps the two equal). Written here rather than by the
+ * client preset, whose other outputs (a second set of typed documents) the tests do not use.
+ */
+export function persistedDocuments(sources: readonly string[]): Record<string, string> {
+  const definitions: DefinitionNode[] = sources.flatMap((text) => parse(text).definitions);
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const spreadIn = (node: DefinitionNode): Set<string> => {
+    const names = new Set<string>();
+    const add = (from: DefinitionNode) =>
+      visit(from, {
+        FragmentSpread(spread) {
+          const name = spread.name.value;
+          const fragment = fragments.get(name);
+          if (names.has(name) || fragment === undefined) return;
+          names.add(name);
+          add(fragment);
+        },
+      });
+    add(node);
+    return names;
+  };
+  const manifest: Record<string, string> = {};
+  for (const d of definitions) {
+    if (d.kind !== Kind.OPERATION_DEFINITION) continue;
+    const used = [...spreadIn(d)].flatMap((name) => fragments.get(name) ?? []);
+    const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: [d, ...used] };
+    const text = print(document);
+    manifest[sha256Hex(text)] = text;
+  }
+  return manifest;
+}
 
 async function main(check: boolean): Promise<void> {
   const sdl = `${printSchema(schema)}\n`;
@@ -48,6 +98,8 @@ async function main(check: boolean): Promise<void> {
   );
 
   const files = new Map<string, string>([['schema.graphql', sdl]]);
+  const contract = SERVED_SECTIONS.map((name) => readFileSync(`test/api/contract/${name}.graphql`, 'utf8'));
+  files.set(PERSISTED_DOCUMENTS, `${JSON.stringify(persistedDocuments(contract), null, 2)}\n`);
   for (const output of outputs) files.set(output.filename, output.content);
 
   const stale: string[] = [];

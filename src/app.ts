@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { clientAddress } from './client-address.js';
 import { type Context, createContext } from './context.js';
@@ -14,16 +15,20 @@ import { useFreshEventContext } from './plugins/use-fresh-event-context.js';
 import { useGraphQLSSESingleConnection } from './plugins/use-graphql-sse.js';
 import { hardeningPlugins, MAX_BODY_BYTES } from './plugins/use-hardening.js';
 import { HEALTH_PATH, useHealth, YOGA_HEALTH_OFF } from './plugins/use-health.js';
+import { useIncrementalDelivery } from './plugins/use-incremental-delivery.js';
 import { useInputBounds } from './plugins/use-input-bounds.js';
 import { useInputFreeErrors } from './plugins/use-input-free-errors.js';
 import { useJit } from './plugins/use-jit.js';
 import { useJsonPosts } from './plugins/use-json-posts.js';
 import { type MetricSources, metricsPlugins } from './plugins/use-metrics.js';
+import { usePersistedQueries } from './plugins/use-persisted-queries.js';
 import { usePresence } from './plugins/use-presence.js';
 import { useRateLimit } from './plugins/use-rate-limit.js';
 import { type ReadinessChecks, useReadiness } from './plugins/use-readiness.js';
 import { useRequestLog } from './plugins/use-request-log.js';
+import { responseCachePlugins } from './plugins/use-response-cache.js';
 import { useStreamLimit } from './plugins/use-stream-limit.js';
+import { useTracing } from './plugins/use-tracing.js';
 import { schema } from './schema/index.js';
 import type { WelcomeFacts } from './seed/first-screen.js';
 import type { Services } from './services/index.js';
@@ -52,6 +57,8 @@ export interface AppDeps {
    * default: 20 per caller, for this app alone.
    */
   connectionSlots?: CallerSlots;
+  /** OpenTelemetry spans for parse, validate and execute; none when absent (no cost). */
+  tracer?: Tracer;
 }
 
 const ENDPOINT = '/graphql';
@@ -87,6 +94,7 @@ export function createApp(deps: AppDeps): App {
         ? { origin: [...deps.corsOrigins], credentials: true }
         : false,
     plugins: [
+      ...(deps.tracer === undefined ? [] : [useTracing(deps.tracer)]),
       useRequestLog(deps.logger),
       useExactPaths([ENDPOINT, `${ENDPOINT}/`, HEALTH_PATH, '/ready', '/metrics']),
       useHealth(),
@@ -96,14 +104,20 @@ export function createApp(deps: AppDeps): App {
       useRateLimit({ services: deps.services, endpoint: ENDPOINT, trustProxy: deps.trustProxy ?? false }),
       useAuthentication({ services: deps.services, endpoint: ENDPOINT }),
       useJsonPosts({ endpoint: ENDPOINT }),
+      // A request naming a persisted query by its hash gets its document (Apollo's APQ).
+      usePersistedQueries(deps.services.documents),
       useGraphQLSSESingleConnection({ endpoint: ENDPOINT }),
       ...hardeningPlugins({ introspection: deps.introspection ?? true }),
       // After the armor, whose hidden suggestions it keeps: values out of request errors.
       useInputFreeErrors(),
       // Before variables are coerced: graphql-js recurses once per level of nesting.
       useInputBounds(),
-      // Queries and mutations compiled by graphql-jit (see use-jit.ts).
+      // @defer and @stream as incremental delivery (multipart/mixed, SSE, WebSocket).
+      useIncrementalDelivery(),
+      // Queries and mutations compiled by graphql-jit (see use-jit.ts), but not @defer/@stream.
       useJit(),
+      // Query responses per role, shared on Redis, dropped by mutations; wraps the JIT's executor.
+      ...responseCachePlugins(deps.services.responseCache),
       // Each subscription event is executed with a fresh context (loaders, caller).
       useFreshEventContext(),
       // Each SSE event's id: is its cursor (Last-Event-ID resumes; see schema/*.ts `after`).

@@ -178,6 +178,24 @@ const schema = z
      * unless NODE_ENV=test.
      */
     DOCGATE_CRASH_AT: z.enum(CRASH_STEPS).optional(),
+    /** An automatic persisted query unused for this long is forgotten. Default 86400 (a day). */
+    APQ_TTL_SECONDS: positiveInt(86_400),
+    /** Persisted queries kept by the embedded (in-process) store, least recently used dropped. Default 10000. */
+    APQ_MAX_ENTRIES: positiveInt(10_000),
+    /** The largest document a client may register as a persisted query, in bytes. Default 20000. */
+    APQ_MAX_DOCUMENT_BYTES: z.coerce.number().int().min(100).max(100_000).default(20_000),
+    /**
+     * Path of a persisted-documents manifest (`{ "<sha256>": "<document>" }`, written by `npm run
+     * codegen`): when set, only its documents run, on every transport. Default: unset (any document).
+     */
+    TRUSTED_DOCUMENTS: z.string().min(1).optional(),
+    /**
+     * Lifetime of a cached query response (per role, shared on Redis, dropped by the mutations that
+     * change its entities). Default 0: no response cache.
+     */
+    RESPONSE_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(0),
+    /** OTLP/HTTP collector (`http://collector:4318`): traces are exported to `<it>/v1/traces`. Default: no tracing. */
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   })
   .refine((c) => (c.ADMIN_EMAIL === undefined) === (c.ADMIN_PASSWORD === undefined), {
     message: 'ADMIN_EMAIL and ADMIN_PASSWORD go together',

@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import net, { type AddressInfo } from 'node:net';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { type Backends, createBackends } from './datasources/index.js';
@@ -84,7 +86,21 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const welcome: WelcomeFacts = graphiql ? await welcomeIds(backends.documents) : {};
   if (backends.documents.kind === 'embedded' && config.NODE_ENV === 'development')
     welcome.demoAccount = await ensureDemoAccount(services, logger);
+  // Spans exported in batches to an OTLP collector when one is named; otherwise no tracer at all.
+  const tracing =
+    config.OTEL_EXPORTER_OTLP_ENDPOINT === undefined
+      ? null
+      : new BasicTracerProvider({
+          spanProcessors: [
+            new BatchSpanProcessor(
+              new OTLPTraceExporter({
+                url: new URL('v1/traces', `${config.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/`).href,
+              }),
+            ),
+          ],
+        });
   const app = createApp({
+    ...(tracing === null ? {} : { tracer: tracing.getTracer('docgate') }),
     services,
     logger,
     graphiql,
@@ -151,6 +167,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       await Promise.all([websocket.close(), drain(server)]);
       await closeServices(services);
       await backends.close();
+      // Sends the spans still batched.
+      await tracing?.shutdown();
     },
   };
 }

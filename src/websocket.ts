@@ -9,6 +9,7 @@ import { AppError, UnauthenticatedError } from './errors.js';
 import type { Logger } from './logger.js';
 import { admit, authenticate, callerKey } from './plugins/admission.js';
 import type { CallerSlots } from './plugins/caller-slots.js';
+import { persistedDocument } from './plugins/persisted-queries.js';
 import { operationRefusal } from './plugins/refusal.js';
 import { MAX_BODY_BYTES } from './plugins/use-hardening.js';
 import type { Services } from './services/index.js';
@@ -176,12 +177,17 @@ export function attachWebSocket(
         let document: ReturnType<typeof enveloped.parse>;
         let errors: readonly GraphQLError[];
         try {
-          document = enveloped.parse(params.query);
+          // A document named by its hash (persisted or trusted), with no HTTP status here.
+          const query = (await persistedDocument(services.documents, params, null)) ?? params.query;
+          document = enveloped.parse(query);
           ctx.extra.log?.named(id, getOperationAST(document, params.operationName)?.name?.value);
           errors = enveloped.validate(enveloped.schema, document);
         } catch (error) {
           // A query limit (GraphQL Armor) refuses by throwing: an error for this operation alone.
-          return [error instanceof GraphQLError ? error : new GraphQLError('could not parse the operation')];
+          if (error instanceof GraphQLError) return [error];
+          // The persisted queries' store down (SERVICE_UNAVAILABLE).
+          if (error instanceof AppError) return [operationRefusal(error)];
+          return [new GraphQLError('could not parse the operation')];
         }
         if (errors.length > 0) return [...errors];
         const contextValue = {

@@ -14,6 +14,7 @@ import {
 } from 'graphql';
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
+import { usesIncrementalDelivery } from './use-incremental-delivery.js';
 
 /** Input types from which a cycle can be reached (CustomerFilter's and/or/not). */
 function cyclicInputs(schema: GraphQLSchema): Set<string> {
@@ -111,6 +112,8 @@ export function useJit(): Plugin {
   const compiles = ({ schema, document, operationName, variableValues }: ExecutionArgs): boolean => {
     const operation = getOperationAST(document, operationName);
     if (operation == null || operation.operation === 'subscription') return false;
+    // graphql-jit has no incremental delivery: @defer/@stream run on Yoga's executor.
+    if (usesIncrementalDelivery(document)) return false;
     return (
       getVariableValues(schema, operation.variableDefinitions ?? [], variableValues ?? {}).errors ===
       undefined

@@ -1,6 +1,7 @@
 import { JOB_RETENTION_SECONDS } from '../config.js';
 import type { Backends } from '../datasources/ports/backends.js';
 import type { RateLimiter } from '../datasources/ports/rate-limiter.js';
+import type { ResponseCacheStore } from '../datasources/ports/response-cache.js';
 import type { Logger } from '../logger.js';
 import { AccountService } from './accounts.js';
 import { type CrashPoint, crashPointAt } from './crash-points.js';
@@ -13,6 +14,7 @@ import { PresenceService } from './presence.js';
 import { ProductService } from './products.js';
 import { ServerStatsService } from './server-stats.js';
 import { SharedCache } from './shared-cache.js';
+import { type DocumentSources, loadTrustedDocuments } from './trusted-documents.js';
 import { ViewCounts } from './views.js';
 
 /** The domain services, built once over the backends and shared by every request. */
@@ -34,6 +36,10 @@ export interface Services {
   serverStats: ServerStatsService;
   /** Finishes or undoes orders a crashed instance left pending; started by the gateway. */
   orderSweeper: OrderSweeper;
+  /** Where documents named by hash come from: persisted queries, or trusted documents only. */
+  documents: DocumentSources;
+  /** Whole query responses (RESPONSE_CACHE_TTL_SECONDS; 0: off). */
+  responseCache: { store: ResponseCacheStore; ttlSeconds: number };
 }
 
 /** `crash`: where a test stops the process (DOCGATE_CRASH_AT) or holds a step to race it. */
@@ -117,6 +123,12 @@ export function createServices(
       logger,
       crash,
     ),
+    responseCache: { store: backends.responseCache, ttlSeconds: config.RESPONSE_CACHE_TTL_SECONDS },
+    documents: {
+      store: backends.persistedQueries,
+      maxBytes: config.APQ_MAX_DOCUMENT_BYTES,
+      trusted: config.TRUSTED_DOCUMENTS === undefined ? null : loadTrustedDocuments(config.TRUSTED_DOCUMENTS),
+    },
   };
 }
 

@@ -30,11 +30,12 @@ export function wsRun(
   client: Client,
   query: string,
   variables: Record<string, unknown> = {},
+  extensions?: Record<string, unknown>,
 ): Promise<WsResult> {
   return new Promise((resolve, reject) => {
     let last: WsResult = {};
     client.subscribe<Record<string, unknown>, unknown>(
-      { query, variables },
+      { query, variables, ...(extensions === undefined ? {} : { extensions }) },
       {
         next: (value) => {
           last = value;

@@ -5,9 +5,11 @@ import type { DocumentStore } from './documents.js';
 import type { EventLog } from './event-log.js';
 import type { JobQueue } from './jobs.js';
 import type { Leaderboards } from './leaderboards.js';
+import type { PersistedQueryStore } from './persisted-queries.js';
 import type { PresenceStore } from './presence.js';
 import type { PubSub } from './pubsub.js';
 import type { RateLimiterFactory } from './rate-limiter.js';
+import type { ResponseCacheStore } from './response-cache.js';
 import type { KeyValueServerStats } from './server-stats.js';
 import type { SessionStore } from './sessions.js';
 
@@ -30,6 +32,10 @@ export interface KeyValueFamily {
   events: EventLog;
   jobs: JobQueue;
   presence: PresenceStore;
+  /** Automatic persisted queries' documents by hash, shared by every instance on Redis. */
+  persistedQueries: PersistedQueryStore;
+  /** Whole query responses, tagged by entity, shared by every instance on Redis. */
+  responseCache: ResponseCacheStore;
   /** The key-value server's figures for `serverStats`; null in process. */
   serverStats(): Promise<KeyValueServerStats | null>;
   /** One probe per server the family talks to, by name (`redis`); none in process. */

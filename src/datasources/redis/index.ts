@@ -1,6 +1,6 @@
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
-import { closeFamily, eventLogOptions, jobOptions } from '../family.js';
+import { closeFamily, eventLogOptions, jobOptions, persistedQueryLimits } from '../family.js';
 import type { KeyValueFamily } from '../ports/backends.js';
 import { RedisDocumentCache } from './cache.js';
 import { closeRedis, connectRedis } from './client.js';
@@ -9,9 +9,11 @@ import { redisCall } from './errors.js';
 import { RedisEventLog } from './event-log.js';
 import { BullJobQueue } from './jobs.js';
 import { RedisLeaderboards } from './leaderboards.js';
+import { RedisPersistedQueries } from './persisted-queries.js';
 import { RedisPresence } from './presence.js';
 import { RedisPubSub } from './pubsub.js';
 import { createRedisRateLimiterFactory } from './rate-limiter.js';
+import { RedisResponseCache } from './response-cache.js';
 import { readRedisStats } from './server-stats.js';
 import { RedisSessionStore } from './sessions.js';
 
@@ -37,6 +39,8 @@ export async function connectRedisFamily(
     events,
     jobs: new BullJobQueue({ ...jobOptions(config), url, redis, prefix, lockMs: config.JOB_LOCK_MS }, logger),
     presence: new RedisPresence(redis, prefix, config.PRESENCE_TTL_SECONDS * 1000),
+    persistedQueries: new RedisPersistedQueries(redis, prefix, persistedQueryLimits(config)),
+    responseCache: new RedisResponseCache(redis, prefix),
   };
   return {
     family: 'redis',

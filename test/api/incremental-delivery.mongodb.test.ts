@@ -1,0 +1,3 @@
+import { incrementalDeliverySuite } from './incremental-delivery.suite.js';
+
+incrementalDeliverySuite('mongodb');

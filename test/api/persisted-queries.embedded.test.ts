@@ -1,0 +1,3 @@
+import { persistedQueriesSuite } from './persisted-queries.suite.js';
+
+persistedQueriesSuite('embedded');

@@ -1,0 +1,3 @@
+import { responseCacheSuite } from './response-cache.suite.js';
+
+responseCacheSuite('embedded');

@@ -1,0 +1,3 @@
+import { trustedDocumentsSuite } from './trusted-documents.suite.js';
+
+trustedDocumentsSuite('embedded');
