@@ -9,7 +9,6 @@ import { CallerSlots } from './plugins/caller-slots.js';
 import { isEndpointPath } from './plugins/refusal.js';
 import { useAuthentication } from './plugins/use-authentication.js';
 import { useExactPaths } from './plugins/use-exact-paths.js';
-import { useFreshEventContext } from './plugins/use-fresh-event-context.js';
 import { useGraphQLSSESingleConnection } from './plugins/use-graphql-sse.js';
 import { hardeningPlugins, MAX_BODY_BYTES } from './plugins/use-hardening.js';
 import { useInputBounds } from './plugins/use-input-bounds.js';
@@ -21,6 +20,7 @@ import { usePresence } from './plugins/use-presence.js';
 import { useRateLimit } from './plugins/use-rate-limit.js';
 import { type ReadinessChecks, useReadiness } from './plugins/use-readiness.js';
 import { useRequestLog } from './plugins/use-request-log.js';
+import { useSharedSubscriptions } from './plugins/use-shared-subscriptions.js';
 import { useStreamLimit } from './plugins/use-stream-limit.js';
 import { schema } from './schema/index.js';
 import type { WelcomeFacts } from './seed/first-screen.js';
@@ -101,8 +101,8 @@ export function createApp(deps: AppDeps): App {
       useInputBounds(),
       // Queries and mutations compiled by graphql-jit (see use-jit.ts).
       useJit(),
-      // Each subscription event is executed with a fresh context (loaders, caller).
-      useFreshEventContext(),
+      // Subscriptions on the fan-out engine: one execution per event per audience, fresh loaders.
+      useSharedSubscriptions({ maskError: errors.mask }),
       // A signed-in subscriber is online while its stream is open.
       usePresence(),
       // An SSE stream holds one of its caller's connection slots while open.

@@ -31,8 +31,6 @@ async function seedFirstStart(backends: Backends, services: Services, logger: Lo
   logger.info(loaded, 'demo data loaded');
 }
 
-/** How long requests in flight (and SSE streams) may run on at shutdown. */
-const SHUTDOWN_GRACE_MS = 5000;
 /** How long a just-accepted connection has to send its request at shutdown before it counts as idle. */
 const IDLE_GRACE_MS = 250;
 
@@ -40,9 +38,9 @@ const IDLE_GRACE_MS = 250;
  * Stops accepting, then lets every accepted connection finish: each answers its request in flight
  * with `Connection: close`; a connection accepted a moment before the listener closed gets time to
  * send its request before idle ones are closed; whatever is still open after the grace period
- * (SSE streams) is cut.
+ * (SSE streams) is cut (SHUTDOWN_DRAIN_MS).
  */
-function drain(server: Server): Promise<void> {
+function drain(server: Server, graceMs: number): Promise<void> {
   return new Promise<void>((resolve) => {
     // net.Server's close, not http.Server's: the latter also closes idle connections at once,
     // resetting a client whose request is already on its way.
@@ -52,7 +50,7 @@ function drain(server: Server): Promise<void> {
       resolve();
     });
     const idle = setInterval(() => server.closeIdleConnections(), IDLE_GRACE_MS);
-    const cut = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+    const cut = setTimeout(() => server.closeAllConnections(), graceMs);
   });
 }
 
@@ -127,6 +125,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     trustProxy: config.TRUST_PROXY,
     maxSubscriptions: config.WS_MAX_SUBSCRIPTIONS,
     connectionSlots,
+    maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
+    drainMs: config.SHUTDOWN_DRAIN_MS,
   });
   // The embedded default always runs its workers here; on Redis, WORKERS_IN_PROCESS decides.
   if (backends.jobs.kind === 'in-process' || config.WORKERS_IN_PROCESS)
@@ -146,7 +146,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     websocket,
     async close() {
       closing = true;
-      await Promise.all([websocket.close(), drain(server)]);
+      await Promise.all([websocket.close(), drain(server, config.SHUTDOWN_DRAIN_MS)]);
       await closeServices(services);
       await backends.close();
     },

@@ -40,7 +40,7 @@ function typeName(node: TypeNode): string {
  * Queries and mutations run compiled by graphql-jit (once per document, cached with it):
  * bench/read-path.ts measured graphql-js execution as the largest part of a list request.
  * graphql-js still runs what the JIT would get wrong: subscriptions (each event gets a fresh
- * context in use-fresh-event-context.ts); operations with a variable of a recursive input type,
+ * context in use-shared-subscriptions.ts); operations with a variable of a recursive input type,
  * whose compilation never ends (graphql-jit#81); and requests whose variables do not coerce, so
  * their errors keep graphql-js' messages, locations and HTTP status.
  */

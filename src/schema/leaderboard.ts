@@ -103,6 +103,8 @@ builder.subscriptionFields((t) => ({
     type: LeaderboardChange,
     description: 'Every change to the board, from whichever instance made it.',
     args: { board: t.arg.string({ required: true }) },
+    // The same for every subscriber of a board: one execution per event for all of them.
+    extensions: { sharedAudience: true },
     subscribe: (_root, { board }, ctx) => ctx.services.leaderboards.updates(board),
     resolve: (change) => change,
   }),

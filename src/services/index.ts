@@ -64,6 +64,7 @@ export function createServices(backends: Backends, logger: Logger): Services {
             : { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD },
       },
       logger,
+      backends.pubsub,
     ),
     cache,
     // Requests keep being limited, per process, while Redis is down.
