@@ -86,7 +86,11 @@ const DROP_GRACE_MS = 1000;
  * A socket with more than `maxBuffered` bytes unread is dropped (TOO_SLOW), then destroyed if it
  * does not finish closing: one stuck reader never holds the others or grows the heap.
  */
-function socketDelivery(socket: WebSocket, id: string, maxBuffered: number): SocketDelivery {
+export function socketDelivery(
+  socket: Pick<WebSocket, 'readyState' | 'bufferedAmount' | 'send' | 'close' | 'terminate'>,
+  id: string,
+  maxBuffered: number,
+): SocketDelivery {
   return {
     id,
     write(frame) {
