@@ -7,6 +7,7 @@ import type { StoredDoc } from './datasources/ports/documents.js';
 import type { Logger } from './logger.js';
 import { CallerSlots } from './plugins/caller-slots.js';
 import { refusalBody, refusalContentType } from './plugins/refusal.js';
+import { subscriptionCounts } from './plugins/use-shared-subscriptions.js';
 import { ensureDemoAccount, type WelcomeFacts, welcomeIds } from './seed/first-screen.js';
 import { loadDemoData } from './seed/load-demo.js';
 import { closeServices, createServices, ensureIndexes, type Services } from './services/index.js';
@@ -94,8 +95,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     draining: () => closing,
     metrics: {
       cache: () => backends.cache.stats(),
-      // One pub/sub listener per open subscription stream on this instance.
-      openSubscriptions: () => backends.pubsub.stats().listeners,
+      // Open subscription streams (not pub/sub listeners: an audience shares one among many).
+      openSubscriptions: () => subscriptionCounts(services).open,
       queueDepth: async () => {
         const counts = await services.jobs.counts();
         return counts.waiting + counts.delayed;
