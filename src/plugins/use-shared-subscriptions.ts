@@ -220,7 +220,13 @@ async function open(
       throw error;
     }
   }
-  const joined = await engine.audiences.join(audienceKey(args, start.caller), args, member);
+  let joined: Awaited<ReturnType<Audiences['join']>>;
+  try {
+    joined = await engine.audiences.join(audienceKey(args, start.caller), args, member);
+  } catch (error) {
+    unwatch();
+    throw error;
+  }
   if ('refused' in joined) {
     unwatch();
     return joined.refused;
