@@ -11,7 +11,6 @@ import { isEndpointPath } from './plugins/refusal.js';
 import { useAuthentication } from './plugins/use-authentication.js';
 import { useEventIds } from './plugins/use-event-ids.js';
 import { useExactPaths } from './plugins/use-exact-paths.js';
-import { useFreshEventContext } from './plugins/use-fresh-event-context.js';
 import { useGraphQLSSESingleConnection } from './plugins/use-graphql-sse.js';
 import { hardeningPlugins, MAX_BODY_BYTES } from './plugins/use-hardening.js';
 import { HEALTH_PATH, useHealth, YOGA_HEALTH_OFF } from './plugins/use-health.js';
@@ -27,6 +26,7 @@ import { useRateLimit } from './plugins/use-rate-limit.js';
 import { type ReadinessChecks, useReadiness } from './plugins/use-readiness.js';
 import { useRequestLog } from './plugins/use-request-log.js';
 import { responseCachePlugins } from './plugins/use-response-cache.js';
+import { useSharedSubscriptions } from './plugins/use-shared-subscriptions.js';
 import { useStreamLimit } from './plugins/use-stream-limit.js';
 import { useTracing } from './plugins/use-tracing.js';
 import { schema } from './schema/index.js';
@@ -118,8 +118,8 @@ export function createApp(deps: AppDeps): App {
       useJit(),
       // Query responses per role, shared on Redis, dropped by mutations; wraps the JIT's executor.
       ...responseCachePlugins(deps.services.responseCache),
-      // Each subscription event is executed with a fresh context (loaders, caller).
-      useFreshEventContext(),
+      // Subscriptions on the fan-out engine: one execution per event per audience, fresh loaders.
+      useSharedSubscriptions({ maskError: errors.mask }),
       // Each SSE event's id: is its cursor (Last-Event-ID resumes; see schema/*.ts `after`).
       useEventIds(),
       // A signed-in subscriber is online while its stream is open.

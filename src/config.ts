@@ -105,6 +105,16 @@ const schema = z
      * hold open at once on one instance. Default 20.
      */
     MAX_CONNECTIONS_PER_CALLER: positiveInt(20),
+    /**
+     * Bytes a WebSocket subscriber may leave unread (its socket's buffered amount) before it is
+     * dropped with close code 4413; it never holds others up or grows the heap. Default 1048576.
+     */
+    WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).max(1_073_741_824).default(1_048_576),
+    /**
+     * At shutdown, how long requests, SSE streams and WebSocket connections get to finish before
+     * they are cut (sockets of clients that stopped reading are destroyed). Default 5000.
+     */
+    SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
     /** Server-side time limit on every MongoDB query (maxTimeMS). Default 5000. */
     QUERY_TIMEOUT_MS: positiveInt(5000),
     /** Run job workers inside the gateway. Default true; the embedded default always does. */

@@ -9,6 +9,7 @@ import type { StoredDoc } from './datasources/ports/documents.js';
 import type { Logger } from './logger.js';
 import { CallerSlots } from './plugins/caller-slots.js';
 import { refusalBody, refusalContentType } from './plugins/refusal.js';
+import { subscriptionCounts } from './plugins/use-shared-subscriptions.js';
 import { ensureDemoAccount, type WelcomeFacts, welcomeIds } from './seed/first-screen.js';
 import { loadDemoData } from './seed/load-demo.js';
 import { closeServices, createServices, ensureIndexes, type Services } from './services/index.js';
@@ -33,8 +34,6 @@ async function seedFirstStart(backends: Backends, services: Services, logger: Lo
   logger.info(loaded, 'demo data loaded');
 }
 
-/** How long requests in flight (and SSE streams) may run on at shutdown. */
-const SHUTDOWN_GRACE_MS = 5000;
 /** How long a just-accepted connection has to send its request at shutdown before it counts as idle. */
 const IDLE_GRACE_MS = 250;
 
@@ -42,9 +41,9 @@ const IDLE_GRACE_MS = 250;
  * Stops accepting, then lets every accepted connection finish: each answers its request in flight
  * with `Connection: close`; a connection accepted a moment before the listener closed gets time to
  * send its request before idle ones are closed; whatever is still open after the grace period
- * (SSE streams) is cut.
+ * (SSE streams) is cut (SHUTDOWN_DRAIN_MS).
  */
-function drain(server: Server): Promise<void> {
+function drain(server: Server, graceMs: number): Promise<void> {
   return new Promise<void>((resolve) => {
     // net.Server's close, not http.Server's: the latter also closes idle connections at once,
     // resetting a client whose request is already on its way.
@@ -54,7 +53,7 @@ function drain(server: Server): Promise<void> {
       resolve();
     });
     const idle = setInterval(() => server.closeIdleConnections(), IDLE_GRACE_MS);
-    const cut = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+    const cut = setTimeout(() => server.closeAllConnections(), graceMs);
   });
 }
 
@@ -112,8 +111,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     draining: () => closing,
     metrics: {
       cache: () => backends.cache.stats(),
-      // One pub/sub listener per open subscription stream on this instance.
-      openSubscriptions: () => backends.pubsub.stats().listeners,
+      // Open subscription streams (not pub/sub listeners: an audience shares one among many).
+      openSubscriptions: () => subscriptionCounts(services).open,
       queueDepth: async () => {
         const counts = await services.jobs.counts();
         return counts.waiting + counts.delayed;
@@ -143,6 +142,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     trustProxy: config.TRUST_PROXY,
     maxSubscriptions: config.WS_MAX_SUBSCRIPTIONS,
     connectionSlots,
+    maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
+    drainMs: config.SHUTDOWN_DRAIN_MS,
   });
   // Every gateway sweeps: a crashed instance's pending orders are finished by the others.
   services.orderSweeper.start();
@@ -164,7 +165,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     websocket,
     async close() {
       closing = true;
-      await Promise.all([websocket.close(), drain(server)]);
+      await Promise.all([websocket.close(), drain(server, config.SHUTDOWN_DRAIN_MS)]);
       await closeServices(services);
       await backends.close();
       // Sends the spans still batched.

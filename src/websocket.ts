@@ -12,6 +12,7 @@ import type { CallerSlots } from './plugins/caller-slots.js';
 import { persistedDocument } from './plugins/persisted-queries.js';
 import { operationRefusal } from './plugins/refusal.js';
 import { MAX_BODY_BYTES } from './plugins/use-hardening.js';
+import { deliverToSocket, type SocketDelivery } from './plugins/use-shared-subscriptions.js';
 import type { Services } from './services/index.js';
 import { OperationLog } from './websocket-log.js';
 
@@ -75,6 +76,36 @@ export function credentialOf(params: Readonly<Record<string, unknown>> | undefin
 /** graphql-ws' close code for "too many", used for a caller past MAX_CONNECTIONS_PER_CALLER. */
 export const TOO_MANY_CONNECTIONS = CloseCode.TooManyInitialisationRequests;
 
+/** The close code of a subscriber dropped for not reading (over WS_MAX_BUFFERED_BYTES unread). */
+export const TOO_SLOW = 4413;
+
+/** How long a dropped subscriber's close handshake may take before its socket is destroyed. */
+const DROP_GRACE_MS = 1000;
+
+/**
+ * Writes a subscription's shared frames straight to its socket: no await, no copy of the payload.
+ * A socket with more than `maxBuffered` bytes unread is dropped (TOO_SLOW), then destroyed if it
+ * does not finish closing: one stuck reader never holds the others or grows the heap.
+ */
+export function socketDelivery(
+  socket: Pick<WebSocket, 'readyState' | 'bufferedAmount' | 'send' | 'close' | 'terminate'>,
+  id: string,
+  maxBuffered: number,
+): SocketDelivery {
+  return {
+    id,
+    write(frame) {
+      if (socket.readyState !== WebSocket.OPEN) return;
+      if (socket.bufferedAmount > maxBuffered) {
+        socket.close(TOO_SLOW, 'Too slow: messages not read');
+        setTimeout(() => socket.terminate(), DROP_GRACE_MS).unref();
+        return;
+      }
+      socket.send(frame, { binary: false });
+    },
+  };
+}
+
 export interface WebSocketOptions {
   /** Origins allowed besides the server's own (CORS_ORIGINS). */
   allowedOrigins?: readonly string[];
@@ -84,12 +115,19 @@ export interface WebSocketOptions {
   maxSubscriptions: number;
   /** Connections per caller, shared with the app's SSE streams (MAX_CONNECTIONS_PER_CALLER). */
   connectionSlots: CallerSlots;
+  /** Unread bytes past which a subscriber is dropped (WS_MAX_BUFFERED_BYTES). */
+  maxBufferedBytes: number;
+  /** How long close() lets connections close before destroying them (SHUTDOWN_DRAIN_MS). */
+  drainMs: number;
 }
 
 export interface WebSocketEndpoint {
   /** Open connections. */
   readonly connections: number;
-  /** Closes every connection (1001 Going Away) and stops accepting new ones. */
+  /**
+   * Closes every connection (1001 Going Away) and stops accepting new ones; sockets still open
+   * after the drain time (clients that stopped reading) are destroyed.
+   */
   close(): Promise<void>;
 }
 
@@ -195,6 +233,7 @@ export function attachWebSocket(
           caller: admission.caller,
           rateLimit: admission.decision,
         };
+        deliverToSocket(contextValue, socketDelivery(ctx.extra.socket, id, options.maxBufferedBytes));
         const root: EnvelopedRoot = { execute: enveloped.execute, subscribe: enveloped.subscribe };
         return {
           schema: enveloped.schema,
@@ -220,8 +259,16 @@ export function attachWebSocket(
       return wss.clients.size;
     },
     async close() {
-      await endpoint.dispose();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      // dispose() closes each socket and resolves once all are closed: a client that stopped
+      // reading never answers the close, so its socket is destroyed after the drain time.
+      const cut = setTimeout(() => {
+        for (const socket of wss.clients) socket.terminate();
+      }, options.drainMs);
+      try {
+        await endpoint.dispose();
+      } finally {
+        clearTimeout(cut);
+      }
     },
   };
 }

@@ -53,7 +53,11 @@ function open(
       );
     });
     socket.once('error', reject);
+    // Refused (a limit, a bad credential): say so now rather than at the timeout.
+    const refused = (code: number) => reject(new Error(`closed with ${code} before connection_ack`));
+    socket.once('close', refused);
     socket.once('message', (data) => {
+      socket.off('close', refused);
       clearTimeout(timer);
       if (!data.toString().includes('connection_ack')) {
         reject(new Error(`no ack: ${data.toString()}`));

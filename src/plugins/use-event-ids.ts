@@ -1,8 +1,13 @@
 import type { ExecutionResult } from 'graphql';
 import { isAsyncIterable, mapAsyncIterator, type Plugin } from 'graphql-yoga';
 
-/** The cursor of the event each SSE request is delivering, noted by the subscription resolvers. */
-const delivering = new WeakMap<Request, string>();
+/**
+ * The cursor of the event being executed, noted by the subscription resolvers on the event's
+ * context (a fresh one per event and audience: use-shared-subscriptions.ts), then carried by the
+ * result that execution made, which every SSE subscriber of the audience receives.
+ */
+const noted = new WeakMap<object, string>();
+const carried = new WeakMap<ExecutionResult, string>();
 
 /** The SSE request of a context (duck-typed: Yoga's Request may be a ponyfill's, not the global). */
 function requestOf(context: object): Request | null {
@@ -20,8 +25,13 @@ function requestOf(context: object): Request | null {
  * is its cursor even when the operation does not select `cursor`.
  */
 export function noteEventCursor(context: object, cursor: string): void {
-  const request = requestOf(context);
-  if (request !== null) delivering.set(request, cursor);
+  noted.set(context, cursor);
+}
+
+/** Makes `result` carry the cursor noted while it was executed with `context`. */
+export function carryEventCursor(context: object, result: ExecutionResult): void {
+  const cursor = noted.get(context);
+  if (cursor !== undefined) carried.set(result, cursor);
 }
 
 /**
@@ -53,15 +63,19 @@ function selectedCursor(result: ExecutionResult): string | null {
  */
 export function useEventIds(): Plugin {
   return {
-    onResultProcess({ request, result, setResult, acceptableMediaTypes }) {
+    onResultProcess({ result, setResult, acceptableMediaTypes }) {
       if (!isAsyncIterable(result) || !acceptableMediaTypes.includes('text/event-stream')) return;
       setResult(
-        mapAsyncIterator(result, (event: ExecutionResult) => {
-          const cursor = selectedCursor(event) ?? delivering.get(request) ?? null;
-          delivering.delete(request);
-          if (cursor === null || /[\r\n]/.test(cursor)) return event;
-          return { ...event, stringify: (r: ExecutionResult) => `${JSON.stringify(r)}\nid: ${cursor}` };
-        }),
+        mapAsyncIterator(
+          result,
+          (event: ExecutionResult & { stringify?: (r: ExecutionResult) => string }) => {
+            const cursor = selectedCursor(event) ?? carried.get(event) ?? null;
+            if (cursor === null || /[\r\n]/.test(cursor)) return event;
+            // The shared JSON the fan-out engine made once for the audience, when it has one.
+            const json = event.stringify ?? JSON.stringify;
+            return { ...event, stringify: (r: ExecutionResult) => `${json(r)}\nid: ${cursor}` };
+          },
+        ),
       );
     },
   };

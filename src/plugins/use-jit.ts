@@ -87,7 +87,7 @@ function withOpaqueVariables(document: DocumentNode, cyclic: ReadonlySet<string>
  * Queries and mutations run compiled by graphql-jit (once per document, cached with it):
  * bench/read-path.ts measured graphql-js execution as the largest part of a list request.
  * graphql-js still runs subscriptions (each event gets a fresh context in
- * use-fresh-event-context.ts) and requests whose variables do not coerce, so their errors keep
+ * use-shared-subscriptions.ts) and requests whose variables do not coerce, so their errors keep
  * graphql-js' messages, locations and HTTP status. An operation with a variable of a recursive
  * input type (CustomerFilter) would never finish compiling (graphql-jit#81): it is compiled with
  * that variable declared as an opaque scalar, and runs with the value graphql-js coerced.

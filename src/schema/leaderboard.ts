@@ -107,6 +107,8 @@ builder.subscriptionFields((t) => ({
     description:
       'Every change to the board, from whichever instance made it; with `after` (a cursor), first every change after it (CURSOR_EXPIRED when older than the events kept).',
     args: { board: t.arg.string({ required: true }), after: t.arg.string() },
+    // The same for every subscriber of a board (and cursor): one execution per event for all of them.
+    extensions: { sharedAudience: true },
     subscribe: (_root, { board, after }, ctx) =>
       ctx.services.leaderboards.updates(board, after ?? lastEventIdOf(ctx)),
     resolve: (change, _args, ctx) => {

@@ -1,12 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { DocumentCollection, DocumentStore, StoredDoc } from '../datasources/ports/documents.js';
+import type { EventStream, PubSub } from '../datasources/ports/pubsub.js';
 import type {
   RateLimitDecision,
   RateLimiter,
   RateLimiterFactory,
 } from '../datasources/ports/rate-limiter.js';
-import type { Role, SessionRecord, SessionStore } from '../datasources/ports/sessions.js';
+import type { Role, SessionEnd, SessionRecord, SessionStore } from '../datasources/ports/sessions.js';
 import {
   AppError,
   ConflictError,
@@ -124,6 +125,8 @@ export class AccountService {
     rateLimiter: RateLimiterFactory,
     private readonly settings: AccountSettings,
     private readonly logger: Logger,
+    /** Where ended sessions are announced to open subscriptions (every instance). */
+    private readonly events: PubSub | null = null,
   ) {
     this.accounts = store.collection<AccountDoc>(ACCOUNTS);
     this.throttle = new LoginThrottle(
@@ -306,12 +309,14 @@ export class AccountService {
   /** Ends the caller's session: its token is refused everywhere from now on. */
   async logout(caller: Caller): Promise<boolean> {
     await this.sessions.delete(caller.sessionId);
+    await this.#announce({ accountId: caller.accountId, sessionId: caller.sessionId, keep: null });
     return true;
   }
 
   /** Ends every session of the caller's account, its own included. */
   async logoutAll(caller: Caller): Promise<boolean> {
     await this.sessions.endAll(caller.accountId);
+    await this.#announce({ accountId: caller.accountId, sessionId: null, keep: null });
     return true;
   }
 
@@ -331,7 +336,30 @@ export class AccountService {
     const passwordHash = await this.passwords.hash(input.new);
     await this.accounts.findOneAndUpdate({ _id: doc._id }, { $set: { passwordHash } });
     await this.sessions.endAll(caller.accountId, caller.sessionId);
+    await this.#announce({ accountId: caller.accountId, sessionId: null, keep: caller.sessionId });
     return true;
+  }
+
+  /** When a session expires as of now (null: gone), without sliding it: for open subscriptions. */
+  sessionExpiry(sessionId: string): Promise<Date | null> {
+    return this.sessions.expiry(sessionId);
+  }
+
+  /** Every session end announced from now on, by any instance (see #announce). */
+  async sessionEnds(): Promise<EventStream<SessionEnd>> {
+    if (this.events === null) throw new Error('sessions are not announced without a pub/sub');
+    return this.events.subscribe('sessionEnded', 'all');
+  }
+
+  /**
+   * Tells every instance's open subscriptions that sessions ended, so their streams end at once
+   * rather than each checking its session per event. The sessions are ended either way: an
+   * announcement that cannot be sent is logged (streams over a lost pub/sub end on their own).
+   */
+  async #announce(end: Omit<SessionEnd, 'at'>): Promise<void> {
+    await this.events?.publish('sessionEnded', 'all', { ...end, at: Date.now() }).catch((err: unknown) => {
+      this.logger.warn({ err }, 'session end not announced');
+    });
   }
 
   async byId(id: string): Promise<Account | null> {

@@ -85,6 +85,7 @@ export function createServices(
             : { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD },
       },
       logger,
+      backends.pubsub,
     ),
     cache,
     // Requests keep being limited, per process, while Redis is down.

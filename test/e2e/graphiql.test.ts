@@ -54,12 +54,14 @@ describe('GraphiQL on a fresh start, in a real browser', () => {
     );
   };
   /**
-   * Presses run until GraphiQL sends the operation. GraphiQL parses the editor's text a moment
-   * after a tab opens; a run pressed before that (a loaded machine is slower than a hand) fails in
-   * the page with "Cannot infer operation" and sends nothing: then, and only then, it is pressed
-   * again (pressing while an operation runs would stop it).
+   * Presses run until GraphiQL sends the operation. A press right after a tab opens may come before
+   * GraphiQL has taken in the new tab's text: the page then answers "Cannot infer operation", or
+   * nothing happens at all, and nothing is sent. So the button is pressed again, but only while it
+   * offers "Execute" (while an operation runs it offers "Stop", and pressing would stop it).
    */
   const press = async (operation: string): Promise<void> => {
+    const button = page.locator('.graphiql-execute-button');
+    const idle = async () => ((await button.getAttribute('aria-label')) ?? '').startsWith('Execute');
     const sent = (r: Request) =>
       (r.postData() ?? '').includes(`"operationName":"${operation}"`) ||
       new URL(r.url()).searchParams.get('operationName') === operation;
@@ -69,12 +71,18 @@ describe('GraphiQL on a fresh start, in a real browser', () => {
     };
     page.on('request', watch);
     try {
-      for (let attempt = 0; attempt < 5 && !requested; attempt += 1) {
-        await page.locator('.graphiql-execute-button').click();
+      for (let attempt = 0; attempt < 8 && !requested; attempt += 1) {
+        await expect.poll(idle, { timeout: 20_000 }).toBe(true);
+        await button.click();
+        const pressedAt = Date.now();
         await expect
-          .poll(async () => requested || (await result()).includes('Cannot infer operation'), {
-            timeout: 20_000,
-          })
+          .poll(
+            async () =>
+              requested ||
+              (await result()).includes('Cannot infer operation') ||
+              (Date.now() - pressedAt > 2_000 && (await idle())),
+            { timeout: 20_000 },
+          )
           .toBe(true);
       }
     } finally {

@@ -37,7 +37,10 @@ interface PlanFacts {
 function factsOf(explain: Document): PlanFacts {
   const facts: PlanFacts = { indexes: new Set(), sorts: false, collectionScan: false, postgres: false };
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      for (const child of node) visit(child);
+      return;
+    }
     if (node === null || typeof node !== 'object') return;
     const n = node as Record<string, unknown>;
     // PostgreSQL (DocumentDB): "Index Name", "Node Type"; MongoDB: stage, indexName.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { subscriptionCounts } from '../../src/plugins/use-fresh-event-context.js';
+import { subscriptionCounts } from '../../src/plugins/use-shared-subscriptions.js';
 import type { RunningServer } from '../../src/server.js';
 import {
   EnqueueJobDocument,

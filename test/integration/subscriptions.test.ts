@@ -127,7 +127,7 @@ describe('subscription authentication', () => {
     expect(first.value?.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
-  it('checks the caller again for each event: a session that ended meanwhile ends the stream', async () => {
+  it('ends the stream of a session that ended meanwhile, with UNAUTHENTICATED', async () => {
     const server = await instance(embedded());
     const user = await signIn(server);
     const other = await signIn(server);

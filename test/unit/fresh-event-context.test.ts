@@ -3,7 +3,7 @@ import { createYoga } from 'graphql-yoga';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Context } from '../../src/context.js';
 import { createLoaders } from '../../src/loaders.js';
-import { useFreshEventContext } from '../../src/plugins/use-fresh-event-context.js';
+import { useSharedSubscriptions } from '../../src/plugins/use-shared-subscriptions.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 
 /** A subscription of three events whose field reports which loaders object resolved it. */
@@ -39,7 +39,7 @@ function schemaReportingLoaders(): GraphQLSchema {
 async function loaderIdsPerEvent(t: TestApp, fresh: boolean): Promise<number[]> {
   const yoga = createYoga<Record<string, never>, Context>({
     schema: schemaReportingLoaders(),
-    plugins: fresh ? [useFreshEventContext()] : [],
+    plugins: fresh ? [useSharedSubscriptions({ maskError: (error) => error as Error })] : [],
     context: () => ({
       services: t.services,
       loaders: createLoaders(t.services),

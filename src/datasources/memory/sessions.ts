@@ -48,6 +48,11 @@ export class MemorySessionStore implements SessionStore {
     return ended;
   }
 
+  async expiry(id: string): Promise<Date | null> {
+    const expiresAt = this.sessions.get(id)?.expiresAt;
+    return expiresAt === undefined || expiresAt.getTime() <= Date.now() ? null : new Date(expiresAt);
+  }
+
   private remove(id: string): SessionRecord | undefined {
     const record = this.sessions.get(id);
     if (record === undefined) return undefined;

@@ -1,5 +1,6 @@
 import type { JobChange } from './jobs.js';
 import type { LeaderboardChange } from './leaderboards.js';
+import type { SessionEnd } from './sessions.js';
 
 /**
  * Every pub/sub topic and the payload its events carry. Events are published per key (a board
@@ -10,6 +11,8 @@ export interface Topics {
   leaderboardUpdated: LeaderboardChange;
   /** A job's status or progress changed (key: the job id). */
   jobUpdated: JobChange;
+  /** Sessions ended (logout, logoutAll, password change); key: `all`, one channel for every account. */
+  sessionEnded: SessionEnd;
 }
 
 export type Topic = keyof Topics;

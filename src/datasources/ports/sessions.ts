@@ -35,5 +35,20 @@ export interface SessionStore {
    * returns how many ended. A session created while it runs may live on.
    */
   endAll(accountId: string, keep?: string): Promise<number>;
+  /** When the session expires as of now, without using it (no slide); null when it is gone. */
+  expiry(id: string): Promise<Date | null>;
   close(): Promise<void>;
+}
+
+/**
+ * Sessions that ended, as an event to every instance's open subscriptions (topic
+ * `sessionEnded`): one session, or every session of an account but `keep` that began by `at`.
+ */
+export interface SessionEnd {
+  accountId: string;
+  /** The one session that ended (logout); null: every session of the account (but `keep`). */
+  sessionId: string | null;
+  keep: string | null;
+  /** Epoch ms of the end: a session created after it lives on. */
+  at: number;
 }

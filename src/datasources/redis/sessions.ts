@@ -174,6 +174,12 @@ export class RedisSessionStore implements SessionStore {
     return (await redisCall(WHAT, () => this.redis.del(this.key(id)))) === 1;
   }
 
+  async expiry(id: string): Promise<Date | null> {
+    const ms = await redisCall(WHAT, () => this.redis.pttl(this.key(id)));
+    // -2: no such key. Every session is written with a TTL, so -1 (none) does not occur.
+    return ms < 0 ? null : new Date(Date.now() + ms);
+  }
+
   async endAll(accountId: string, keep?: string): Promise<number> {
     const ids = (await redisCall(WHAT, () => this.redis.smembers(this.indexKey(accountId)))).filter(
       (id) => id !== keep,
