@@ -8,8 +8,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { RedisPubSub } from '../src/datasources/redis/pubsub.js';
-import { createLogger } from '../src/logger.js';
+import { RedisEventLog } from '../src/datasources/redis/event-log.js';
+import { RedisLeaderboards } from '../src/datasources/redis/leaderboards.js';
 import { startBackends } from './lib/backends.js';
 import { benchFile, type Child, startChild } from './lib/child.js';
 import { LOAD_CORE, SERVER_CORE } from './lib/cores.js';
@@ -235,11 +235,20 @@ export async function fanout(argv: readonly string[]): Promise<ScenarioResult> {
     });
     children.push(docgate, stock, raw);
 
-    const docgatePubSub = new RedisPubSub(backends.redisUrl, prefix, createLogger('warn'));
     const redis = new Redis(backends.redisUrl);
-    publishers.push({ close: () => docgatePubSub.close() }, { close: () => redis.disconnect() });
+    publishers.push({ close: () => redis.disconnect() });
+    // docgate's events are made as submitScore makes them: the score script changes the board,
+    // appends the event to its log (the cursor) and publishes it, in one round trip.
+    const boards = new RedisLeaderboards(
+      redis,
+      prefix,
+      new RedisEventLog(redis, prefix, { retentionSeconds: 3600, maxLength: 10_000 }),
+    );
     const publishers_: Record<Kind, (seq: number) => Promise<void>> = {
-      docgate: (seq) => docgatePubSub.publish('leaderboardUpdated', BOARD, change(seq)),
+      docgate: async (seq) => {
+        const { player, score } = change(seq);
+        await boards.submit(BOARD, player, score);
+      },
       'stock graphql-ws': async (seq) => {
         await redis.publish(
           `leaderboardUpdated:${BOARD}`,
