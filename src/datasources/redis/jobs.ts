@@ -20,6 +20,22 @@ import { redisCall } from './errors.js';
 import { hashTag } from './slots.js';
 
 const QUEUE = 'jobs';
+/**
+ * How long shutdown waits for the job-events feed to close. BullMQ's QueueEvents close never
+ * settled for a feed whose connection was reconnecting after a Redis restart (jobs.test.ts);
+ * past this the feed's connections are dropped with the rest (the templates, below).
+ */
+const EVENTS_CLOSE_MS = 2000;
+
+function closeWithin(events: QueueEvents, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  const closing = events.close().catch(() => undefined);
+  return Promise.race([closing, bound]).finally(() => clearTimeout(timer));
+}
+
 /** An enqueue that Redis has not acknowledged by then is answered SERVICE_UNAVAILABLE. */
 const ENQUEUE_DEADLINE_MS = 800;
 /** How long closing waits for running jobs (and for BullMQ to pause) before it closes anyway. */
@@ -143,6 +159,8 @@ export class BullJobQueue implements JobQueue {
   readonly #listeners = new Set<(change: JobChange) => void>();
   readonly #workers = new Set<Workers>();
   #events: Promise<QueueEvents> | null = null;
+  /** The QueueEvents being opened or open: closed even when it never became ready. */
+  #eventsHandle: QueueEvents | null = null;
 
   constructor(
     private readonly options: BullJobQueueOptions,
@@ -292,10 +310,16 @@ export class BullJobQueue implements JobQueue {
 
   async close(): Promise<void> {
     await Promise.all([...this.#workers].map((w) => w.close()));
-    const events = this.#events;
+    // Not `await this.#events`: a feed opened while Redis was away may never report ready, and
+    // waiting for it held shutdown for good (jobs.test.ts, Redis restarted mid-test).
+    const events = this.#eventsHandle;
     this.#events = null;
+    this.#eventsHandle = null;
     this.#listeners.clear();
-    await Promise.all([events?.then((e) => e.close()).catch(() => undefined), this.#queue.close()]);
+    await Promise.all([
+      events === null ? undefined : closeWithin(events, EVENTS_CLOSE_MS),
+      this.#queue.close(),
+    ]);
     await closeRedis(this.#connection);
     for (const template of this.#templates) template.disconnect();
     this.#templates.clear();
@@ -335,6 +359,7 @@ export class BullJobQueue implements JobQueue {
       prefix: this.#prefix,
       lastEventId: last[0]?.[0] ?? '0',
     });
+    this.#eventsHandle = events;
     events.on('error', (err) => this.logger.warn({ err }, 'job events connection error'));
     const emit = (change: JobChange) => {
       for (const listener of this.#listeners) listener(change);
