@@ -279,13 +279,19 @@ export function withFreePort<T>(attempt: (port: number) => Promise<T>): Promise<
 
 /**
  * Spawns a non-persistent `redis-server` on 127.0.0.1:`port` with its working files in `dir`, plus
- * `extraArgs` (`--name value` pairs), and resolves once it answers PING. If it does not, it is
- * stopped and the promise rejects (with an install hint when redis-server is missing).
+ * `extraArgs` (`--name value` pairs; a later option overrides an earlier one, so `--port 0
+ * --tls-port N` makes it TLS-only), and resolves once `ready` succeeds (by default: it answers
+ * PING on `port`). If it does not, it is stopped and the promise rejects (with an install hint
+ * when redis-server is missing).
  */
 export async function spawnRedis(
   port: number,
   dir: string,
   extraArgs: readonly string[] = [],
+  ready: () => Promise<void> = async () => {
+    const reply = await pingRedis(port);
+    if (reply !== '+PONG') throw new Error(`unexpected PING reply: ${reply}`);
+  },
 ): Promise<ManagedProcess> {
   const proc = spawnServer(
     'redis-server',
@@ -308,10 +314,7 @@ export async function spawnRedis(
     dir,
   );
   try {
-    await waitUntilReady(proc, async () => {
-      const reply = await pingRedis(port);
-      if (reply !== '+PONG') throw new Error(`unexpected PING reply: ${reply}`);
-    });
+    await waitUntilReady(proc, ready);
   } catch (err) {
     await terminate(proc);
     if (/ENOENT/.test(proc.output())) throw missingBinary('redis-server', 'install-redis.sh');

@@ -1,52 +1,29 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type NodeProcess, postGraphql, runEntry, stopChildren } from '../helpers/processes.js';
-import { getFreePort, pingRedis } from '../helpers/servers.js';
+import { type NodeProcess, postGraphql, runEntry } from '../helpers/processes.js';
+import {
+  getFreePort,
+  type ManagedProcess,
+  pingRedis,
+  REDIS_BIN,
+  spawnRedis,
+  spawnServer,
+  terminate,
+  waitUntilReady,
+} from '../helpers/servers.js';
 
 /** A gateway that finds its Redis through Sentinel: `REDIS_URL=redis-sentinel://host:port/<master>`. */
 describe('Redis through Sentinel', () => {
   const dir = mkdtempSync(join(tmpdir(), 'docgate-sentinel-'));
-  const children: ChildProcess[] = [];
+  const children: ManagedProcess[] = [];
   let gateway: NodeProcess;
   let gatewayPort: number;
 
-  const until = async (probe: () => Promise<unknown>) => {
-    for (let i = 0; i < 100; i++) {
-      try {
-        return await probe();
-      } catch {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
-    throw new Error('never answered');
-  };
-
   beforeAll(async () => {
     const [masterPort, sentinelPort] = [await getFreePort(), await getFreePort()];
-    children.push(
-      spawn(
-        'redis-server',
-        [
-          '--port',
-          String(masterPort),
-          '--bind',
-          '127.0.0.1',
-          '--save',
-          '',
-          '--appendonly',
-          'no',
-          '--dir',
-          dir,
-        ],
-        {
-          stdio: 'ignore',
-        },
-      ),
-    );
-    await until(() => pingRedis(masterPort));
+    children.push(await spawnRedis(masterPort, dir));
     const conf = join(dir, 'sentinel.conf');
     writeFileSync(
       conf,
@@ -59,8 +36,10 @@ describe('Redis through Sentinel', () => {
         '',
       ].join('\n'),
     );
-    children.push(spawn('redis-server', [conf, '--sentinel'], { stdio: 'ignore' }));
-    await until(() => pingRedis(sentinelPort));
+    // A sentinel needs its config file first (it rewrites it), so not spawnRedis' argument list.
+    const sentinel = spawnServer('redis-sentinel', REDIS_BIN, [conf, '--sentinel'], dir);
+    children.push(sentinel);
+    await waitUntilReady(sentinel, async () => void (await pingRedis(sentinelPort)));
     gatewayPort = await getFreePort();
     gateway = runEntry('src/main.ts', {
       PORT: String(gatewayPort),
@@ -72,7 +51,7 @@ describe('Redis through Sentinel', () => {
   });
   afterAll(async () => {
     await gateway?.stop();
-    await stopChildren(children);
+    await Promise.all(children.map(terminate));
     rmSync(dir, { recursive: true, force: true });
   });
 

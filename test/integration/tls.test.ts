@@ -1,33 +1,21 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DocumentDBServer, startDocumentDB } from '../helpers/documentdb.js';
-import { type NodeProcess, postGraphql, runEntry, stopChildren } from '../helpers/processes.js';
-import { getFreePort, tcpConnect } from '../helpers/servers.js';
+import { type NodeProcess, postGraphql, runEntry } from '../helpers/processes.js';
+import { getFreePort, type ManagedProcess, spawnRedis, tcpConnect, terminate } from '../helpers/servers.js';
 
 /** A gateway whose MongoDB and Redis both speak TLS only, Redis behind a password. */
 describe('TLS and credentials in MONGODB_URL and REDIS_URL', () => {
   const dir = mkdtempSync(join(tmpdir(), 'docgate-tls-'));
   const cert = join(dir, 'cert.pem');
   const key = join(dir, 'key.pem');
-  const children: ChildProcess[] = [];
+  let redis: ManagedProcess | undefined;
   let gateway: NodeProcess;
   let gatewayPort: number;
   let mongo: DocumentDBServer | undefined;
-
-  const waitForPort = async (port: number) => {
-    for (let i = 0; i < 100; i++) {
-      try {
-        await tcpConnect(port);
-        return;
-      } catch {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
-    throw new Error(`nothing listens on ${port}`);
-  };
 
   beforeAll(async () => {
     // One self-signed certificate for 127.0.0.1, trusted by the gateway as its own CA.
@@ -53,39 +41,30 @@ describe('TLS and credentials in MONGODB_URL and REDIS_URL', () => {
       { stdio: 'ignore' },
     );
     const redisPort = await getFreePort();
-    children.push(
-      spawn(
-        'redis-server',
-        [
-          '--port',
-          '0',
-          '--tls-port',
-          String(redisPort),
-          '--tls-cert-file',
-          cert,
-          '--tls-key-file',
-          key,
-          '--tls-ca-cert-file',
-          cert,
-          '--tls-auth-clients',
-          'no',
-          '--requirepass',
-          's3cret-pass',
-          '--bind',
-          '127.0.0.1',
-          '--save',
-          '',
-          '--appendonly',
-          'no',
-          '--dir',
-          dir,
-        ],
-        { stdio: 'ignore' },
-      ),
+    // TLS only (`--port 0` overrides spawnRedis' plain port), so ready means: it accepts TCP.
+    redis = await spawnRedis(
+      redisPort,
+      dir,
+      [
+        '--port',
+        '0',
+        '--tls-port',
+        String(redisPort),
+        '--tls-cert-file',
+        cert,
+        '--tls-key-file',
+        key,
+        '--tls-ca-cert-file',
+        cert,
+        '--tls-auth-clients',
+        'no',
+        '--requirepass',
+        's3cret-pass',
+      ],
+      () => tcpConnect(redisPort),
     );
     mongo = await startDocumentDB({ tls: { certFile: cert, keyFile: key } });
     const mongoPort = mongo.port;
-    await waitForPort(redisPort);
     gatewayPort = await getFreePort();
     gateway = runEntry('src/main.ts', {
       PORT: String(gatewayPort),
@@ -99,7 +78,7 @@ describe('TLS and credentials in MONGODB_URL and REDIS_URL', () => {
   });
   afterAll(async () => {
     await gateway?.stop();
-    await stopChildren(children);
+    if (redis) await terminate(redis);
     await mongo?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
