@@ -10,7 +10,6 @@ import { serveParent } from '../lib/ipc.js';
 import {
   CUSTOMER,
   ENQUEUE_JOB,
-  LEADERBOARD_UPDATED,
   ORDERS,
   PLACE_ORDER,
   PRODUCT,
@@ -46,13 +45,21 @@ const CONTRACT = new Set([
   'SERVICE_UNAVAILABLE',
 ]);
 
+/** The WebSocket close code (RFC 6455 registry) docgate sends when the session store does not answer. */
+const TRY_AGAIN_LATER = 1013;
+
+/** The contract's LeaderboardUpdated with the cursor and `after`, so that a subscriber can resume. */
+const BOARD_FROM_CURSOR = `subscription SoakBoard($board: String!, $after: String) {
+  leaderboardUpdated(board: $board, after: $after) { cursor player score rank previousRank }
+}`;
+
 const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)] as T;
 
 async function run(spec: SoakSpec) {
   const stats: Record<string, OpStats> = {};
   const orders: Array<{ id: string; items: Array<{ productId: string; quantity: number }> }> = [];
   const jobIds: string[] = [];
-  const subs = { opened: 0, events: 0, failures: 0, lastFailure: '' };
+  const subs = { opened: 0, resumed: 0, events: 0, tryAgainLater: 0, failures: 0, lastFailure: '' };
   const record = (op: string) => {
     stats[op] ??= { ok: 0, contract: {}, failures: 0, lastFailure: '' };
     return stats[op];
@@ -153,10 +160,19 @@ async function run(spec: SoakSpec) {
   const worker = async () => {
     while (performance.now() < deadline) await choose()();
   };
+  /**
+   * A subscriber lives 1-4 s, then subscribes again from the last cursor it received, as the
+   * contract's clients resume, so the events published while it was away reach it too. A close
+   * with 1013 (Try Again Later) comes before `connection_ack`, when the session store did not
+   * answer in time (`src/websocket.ts`, README "Realtime"): the WebSocket form of
+   * SERVICE_UNAVAILABLE, so it is counted with the contract outcomes and the subscriber tries again
+   * after a pause, from the same cursor. Any other close but 1000 and 1005 is a failure.
+   */
   const subscriber = async (index: number) => {
+    let after: string | null = null;
     while (performance.now() < deadline) {
       const url = (spec.urls[index % spec.urls.length] ?? '').replace(/^http/, 'ws');
-      await new Promise<void>((resolve) => {
+      const code = await new Promise<number>((resolve) => {
         const socket = new WebSocket(url, 'graphql-transport-ws');
         const life = setTimeout(() => socket.close(1000), 1000 + Math.random() * 3000);
         socket.on('open', () =>
@@ -168,15 +184,20 @@ async function run(spec: SoakSpec) {
           const message = JSON.parse(data.toString()) as { type: string; payload?: unknown };
           if (message.type === 'connection_ack') {
             subs.opened++;
+            if (after !== null) subs.resumed++;
             socket.send(
               JSON.stringify({
                 id: '1',
                 type: 'subscribe',
-                payload: { query: LEADERBOARD_UPDATED, variables: { board: 'soak' } },
+                payload: { query: BOARD_FROM_CURSOR, variables: { board: 'soak', after } },
               }),
             );
-          } else if (message.type === 'next') subs.events++;
-          else if (message.type === 'error') {
+          } else if (message.type === 'next') {
+            subs.events++;
+            const change = (message.payload as { data?: { leaderboardUpdated?: { cursor?: string } } }).data
+              ?.leaderboardUpdated;
+            if (change?.cursor !== undefined) after = change.cursor;
+          } else if (message.type === 'error') {
             subs.failures++;
             subs.lastFailure = JSON.stringify(message.payload).slice(0, 300);
           }
@@ -185,15 +206,18 @@ async function run(spec: SoakSpec) {
           subs.failures++;
           subs.lastFailure = String(error);
         });
-        socket.on('close', (code) => {
+        socket.on('close', (closeCode) => {
           clearTimeout(life);
-          if (code !== 1000 && code !== 1005) {
+          if (closeCode === TRY_AGAIN_LATER) subs.tryAgainLater++;
+          else if (closeCode !== 1000 && closeCode !== 1005) {
             subs.failures++;
-            subs.lastFailure = `closed with ${code}`;
+            subs.lastFailure = `closed with ${closeCode}`;
           }
-          resolve();
+          resolve(closeCode);
         });
       });
+      if (code === TRY_AGAIN_LATER)
+        await new Promise((resolve) => setTimeout(resolve, 250 + Math.random() * 500));
     }
   };
   await Promise.all([
