@@ -47,6 +47,8 @@ const CONTRACT = new Set([
 
 /** The WebSocket close code (RFC 6455 registry) docgate sends when the session store does not answer. */
 const TRY_AGAIN_LATER = 1013;
+/** How long a connection may take to be acknowledged (a loaded 2-core machine takes seconds). */
+const ACK_WITHIN_MS = 30_000;
 
 /** The contract's LeaderboardUpdated with the cursor and `after`, so that a subscriber can resume. */
 const BOARD_FROM_CURSOR = `subscription SoakBoard($board: String!, $after: String) {
@@ -79,7 +81,10 @@ async function run(spec: SoakSpec) {
         errors?: Array<{ message: string; extensions?: { code?: string } }>;
       };
       const codes = (body.errors ?? []).map((e) => e.extensions?.code ?? 'NO_CODE');
-      if (response.status >= 500 || codes.some((c) => !CONTRACT.has(c))) {
+      // A 503 with SERVICE_UNAVAILABLE is the contract's answer (a status other than 200 carries its
+      // code); a 5xx without a code, or any code outside the contract, is a failure.
+      const uncoded = response.status >= 500 && codes.length === 0;
+      if (uncoded || codes.some((c) => !CONTRACT.has(c))) {
         s.failures++;
         s.lastFailure = `${response.status} ${JSON.stringify(body.errors ?? body).slice(0, 300)}`;
         return null;
@@ -174,7 +179,20 @@ async function run(spec: SoakSpec) {
       const url = (spec.urls[index % spec.urls.length] ?? '').replace(/^http/, 'ws');
       const code = await new Promise<number>((resolve) => {
         const socket = new WebSocket(url, 'graphql-transport-ws');
-        const life = setTimeout(() => socket.close(1000), 1000 + Math.random() * 3000);
+        // One failure at most per connection: an error is followed by its close.
+        let failed = false;
+        const fail = (why: string) => {
+          if (failed) return;
+          failed = true;
+          subs.failures++;
+          subs.lastFailure = why;
+        };
+        // The 1-4 s of life start at connection_ack; a connection not acknowledged by then is a
+        // failure (closing it while it connects would be the client's own doing: 1006).
+        let life = setTimeout(() => {
+          fail(`not acknowledged within ${ACK_WITHIN_MS} ms`);
+          socket.terminate();
+        }, ACK_WITHIN_MS);
         socket.on('open', () =>
           socket.send(
             JSON.stringify({ type: 'connection_init', payload: { authorization: spec.authorization } }),
@@ -183,6 +201,8 @@ async function run(spec: SoakSpec) {
         socket.on('message', (data) => {
           const message = JSON.parse(data.toString()) as { type: string; payload?: unknown };
           if (message.type === 'connection_ack') {
+            clearTimeout(life);
+            life = setTimeout(() => socket.close(1000), 1000 + Math.random() * 3000);
             subs.opened++;
             if (after !== null) subs.resumed++;
             socket.send(
@@ -197,22 +217,13 @@ async function run(spec: SoakSpec) {
             const change = (message.payload as { data?: { leaderboardUpdated?: { cursor?: string } } }).data
               ?.leaderboardUpdated;
             if (change?.cursor !== undefined) after = change.cursor;
-          } else if (message.type === 'error') {
-            subs.failures++;
-            subs.lastFailure = JSON.stringify(message.payload).slice(0, 300);
-          }
+          } else if (message.type === 'error') fail(JSON.stringify(message.payload).slice(0, 300));
         });
-        socket.on('error', (error) => {
-          subs.failures++;
-          subs.lastFailure = String(error);
-        });
+        socket.on('error', (error) => fail(String(error)));
         socket.on('close', (closeCode) => {
           clearTimeout(life);
           if (closeCode === TRY_AGAIN_LATER) subs.tryAgainLater++;
-          else if (closeCode !== 1000 && closeCode !== 1005) {
-            subs.failures++;
-            subs.lastFailure = `closed with ${closeCode}`;
-          }
+          else if (closeCode !== 1000 && closeCode !== 1005) fail(`closed with ${closeCode}`);
           resolve(closeCode);
         });
       });
