@@ -48,6 +48,8 @@ interface SoakOutcome {
     events: number;
     /** Closed with 1013 before connection_ack (session store too slow): the contract's, retried. */
     tryAgainLater: number;
+    /** Operations refused with a contract code (an `error` message). */
+    contract: Record<string, number>;
     failures: number;
     lastFailure: string;
   };
@@ -227,9 +229,12 @@ export async function soak(argv: readonly string[]): Promise<ScenarioResult> {
       operation: 'subscriptions (1-4 s each)',
       answered: `${outcome.subscriptions.opened} opened (${outcome.subscriptions.resumed} from a cursor), ${outcome.subscriptions.events} events`,
       'contract errors':
-        outcome.subscriptions.tryAgainLater > 0
-          ? `1013 Try Again Later ${outcome.subscriptions.tryAgainLater} (retried from the cursor)`
-          : 'none',
+        [
+          ...(outcome.subscriptions.tryAgainLater > 0
+            ? [`1013 Try Again Later ${outcome.subscriptions.tryAgainLater} (retried from the cursor)`]
+            : []),
+          ...Object.entries(outcome.subscriptions.contract).map(([c, n]) => `${c} ${n}`),
+        ].join(', ') || 'none',
       failures: outcome.subscriptions.failures,
       'last failure': outcome.subscriptions.lastFailure || '-',
     });

@@ -61,7 +61,15 @@ async function run(spec: SoakSpec) {
   const stats: Record<string, OpStats> = {};
   const orders: Array<{ id: string; items: Array<{ productId: string; quantity: number }> }> = [];
   const jobIds: string[] = [];
-  const subs = { opened: 0, resumed: 0, events: 0, tryAgainLater: 0, failures: 0, lastFailure: '' };
+  const subs = {
+    opened: 0,
+    resumed: 0,
+    events: 0,
+    tryAgainLater: 0,
+    contract: {} as Record<string, number>,
+    failures: 0,
+    lastFailure: '',
+  };
   const record = (op: string) => {
     stats[op] ??= { ok: 0, contract: {}, failures: 0, lastFailure: '' };
     return stats[op];
@@ -217,7 +225,16 @@ async function run(spec: SoakSpec) {
             const change = (message.payload as { data?: { leaderboardUpdated?: { cursor?: string } } }).data
               ?.leaderboardUpdated;
             if (change?.cursor !== undefined) after = change.cursor;
-          } else if (message.type === 'error') fail(JSON.stringify(message.payload).slice(0, 300));
+          } else if (message.type === 'error') {
+            // The operation refused with a contract code (SERVICE_UNAVAILABLE when the session
+            // store is slow) is the contract's; the next connection subscribes again from the cursor.
+            const codes = (message.payload as Array<{ extensions?: { code?: string } }> | undefined)?.map(
+              (e) => e.extensions?.code ?? 'NO_CODE',
+            ) ?? ['NO_CODE'];
+            if (codes.length > 0 && codes.every((c) => CONTRACT.has(c)))
+              for (const c of codes) subs.contract[c] = (subs.contract[c] ?? 0) + 1;
+            else fail(JSON.stringify(message.payload).slice(0, 300));
+          }
         });
         socket.on('error', (error) => fail(String(error)));
         socket.on('close', (closeCode) => {
