@@ -118,7 +118,10 @@ installed_matches_cache() {
 
 restore_from_cache() {
   # cp -a keeps modes; the extension files belong in root-owned system folders anyway.
-  cp -a "$CACHE_DIR/root/." /
+  # --remove-destination: a new file, never the running one rewritten in place. Plain cp truncates
+  # and rewrites pg_documentdb.so under every PostgreSQL that has it mapped, and every backend of
+  # every cluster on the machine (other test runs' too) then crashes at once.
+  cp -a --remove-destination "$CACHE_DIR/root/." /
   mkdir -p "$TOOLS_BIN"
   cp -a "$CACHE_DIR/bin/ferretdb" "$TOOLS_BIN/ferretdb.tmp.$$"
   mv -f "$TOOLS_BIN/ferretdb.tmp.$$" "$TOOLS_BIN/ferretdb"
@@ -241,7 +244,8 @@ patch_file() {
 }
 
 # Files staged so far are also installed, so that later builds (DocumentDB) find earlier headers.
-install_stage() { cp -a "$STAGE/." /; }
+# New files, not rewritten ones, for the reason given in restore_from_cache.
+install_stage() { cp -a --remove-destination "$STAGE/." /; }
 
 JOBS="$(nproc)"
 PGXS_ARGS=(PG_CONFIG="$PG_CONFIG" with_llvm=no)

@@ -10,6 +10,8 @@ import { canPin, LOAD_CORE } from './cores.js';
 export interface BenchBackends {
   mongodbUrl: string;
   redisUrl: string;
+  /** The last of PostgreSQL's log behind FerretDB ('' without it): why a load died, if it did. */
+  postgresOutput(): string;
   stop(): Promise<void>;
 }
 
@@ -27,12 +29,17 @@ export function pinListener(port: number, core = LOAD_CORE): number | null {
   return pid;
 }
 
-export async function startBackends(wanted: { mongodb?: boolean; redis?: boolean }): Promise<BenchBackends> {
+export async function startBackends(wanted: {
+  mongodb?: boolean;
+  redis?: boolean;
+  /** PostgreSQL settings for the cluster behind FerretDB, on top of the test ones. */
+  postgresSettings?: Readonly<Record<string, string>>;
+}): Promise<BenchBackends> {
   let ferret: DocumentDBServer | undefined;
   let redis: RedisServer | undefined;
   try {
     if (wanted.mongodb) {
-      ferret = await startDocumentDB();
+      ferret = await startDocumentDB(wanted.postgresSettings ? { settings: wanted.postgresSettings } : {});
       pinListener(ferret.port);
       // PostgreSQL does the work behind FerretDB; its backends, forked later, inherit the postmaster's core.
       pinListener(ferret.postgresPort);
@@ -48,6 +55,7 @@ export async function startBackends(wanted: { mongodb?: boolean; redis?: boolean
   return {
     mongodbUrl: ferret?.url ?? '',
     redisUrl: redis?.url ?? '',
+    postgresOutput: () => ferret?.postgresOutput() ?? '',
     async stop() {
       await Promise.allSettled([ferret?.stop(), redis?.stop()]);
     },

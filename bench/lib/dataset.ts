@@ -57,11 +57,13 @@ export async function insertCustomers(
   store: DocumentStore,
   from: number,
   count: number,
+  /** Documents per insertMany: bounded, so neither side holds a whole million at once. */
+  batch = 1000,
   onBatch?: (done: number) => void,
 ): Promise<string[]> {
+  if (!Number.isInteger(batch) || batch < 1 || batch > 100_000) throw new Error(`bad batch: ${batch}`);
   const collection = store.collection<StoredDoc>('customers');
   const ids: string[] = [];
-  const batch = 1000;
   for (let start = from; start < from + count; start += batch) {
     const docs: StoredDoc[] = [];
     for (let i = start; i < Math.min(start + batch, from + count); i++) {

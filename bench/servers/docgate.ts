@@ -101,10 +101,12 @@ serveParent(
     memory: memoryAfterGc,
     /** Adds growth customers straight to the store; answers a sample of their ids. */
     insertCustomers: async (payload) => {
-      const { from, count } = payload as { from: number; count: number };
-      const ids = await insertCustomers(server.backends.documents, from, count);
+      const { from, count, batch } = payload as { from: number; count: number; batch?: number };
+      const ids = await insertCustomers(server.backends.documents, from, count, batch);
       return ids.filter((_id, i) => i % Math.max(1, Math.floor(ids.length / 200)) === 0).slice(0, 200);
     },
+    /** The customers' declared indexes again, as at start (after a bulk load that dropped them). */
+    ensureCustomerIndexes: () => services.customers.ensureIndexes(),
     /** The exact bytes docgate answers to a request, for the bare ceiling server. */
     saveResponse: async (payload) => {
       const { body, file } = payload as { body: string; file: string };

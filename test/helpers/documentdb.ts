@@ -42,6 +42,8 @@ export interface DocumentDBServer {
   /** `postgres://postgres@127.0.0.1:PGPORT/postgres`, the cluster behind it. */
   readonly postgresUrl: string;
   readonly postgresPort: number;
+  /** The last of PostgreSQL's own log (its stderr), with its exit status once it has stopped. */
+  postgresOutput(): string;
   /** Stops FerretDB and the cluster and removes its directory. */
   stop(): Promise<void>;
 }
@@ -49,6 +51,8 @@ export interface DocumentDBServer {
 export interface DocumentDBOptions {
   /** Serve the MongoDB wire over TLS only, with this certificate and key (PEM files). */
   tls?: { certFile: string; keyFile: string };
+  /** PostgreSQL settings added to (or replacing) the test ones, e.g. a bulk load's memory. */
+  settings?: Readonly<Record<string, string>>;
 }
 
 /** Settings from ../shared/vendor/documentdb/NOTES.md; durability is off: the data is thrown away. */
@@ -91,6 +95,7 @@ function clusterAccount(): Account {
 async function startCluster(
   dir: string,
   account: Account,
+  extra: Readonly<Record<string, string>>,
 ): Promise<{ proc: ManagedProcess; port: number; socketDir: string }> {
   const dataDir = join(dir, 'data');
   const socketDir = join(dir, 'run');
@@ -115,7 +120,12 @@ async function startCluster(
     { ...account, cwd: dir },
   );
   return withFreePort(async (port) => {
-    const settings = { ...POSTGRES_SETTINGS, port: String(port), unix_socket_directories: socketDir };
+    const settings = {
+      ...POSTGRES_SETTINGS,
+      ...extra,
+      port: String(port),
+      unix_socket_directories: socketDir,
+    };
     const args = [
       '-D',
       dataDir,
@@ -165,7 +175,7 @@ export async function startDocumentDB(options: DocumentDBOptions = {}): Promise<
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    const started = await startCluster(dir, account);
+    const started = await startCluster(dir, account, options.settings ?? {});
     cluster = started;
     await psql(started.socketDir, started.port, account, 'CREATE EXTENSION IF NOT EXISTS documentdb CASCADE');
     const postgresUrl = `postgres://postgres@127.0.0.1:${started.port}/postgres`;
@@ -207,7 +217,14 @@ export async function startDocumentDB(options: DocumentDBOptions = {}): Promise<
       }
       return candidate;
     });
-    return { url: `mongodb://127.0.0.1:${port}/`, port, postgresUrl, postgresPort: started.port, stop };
+    return {
+      url: `mongodb://127.0.0.1:${port}/`,
+      port,
+      postgresUrl,
+      postgresPort: started.port,
+      postgresOutput: () => started.proc.output(),
+      stop,
+    };
   } catch (err) {
     await stop();
     if (err instanceof StartupError) throw err;
