@@ -19,6 +19,7 @@ import {
   next,
   post,
   signIn,
+  sseRequest,
   startInstance,
   wsClient,
 } from '../helpers/realtime.js';
@@ -160,7 +161,7 @@ describe('event cursors across instances (Redis)', () => {
       expectExactly(seen, 0, 1000);
     },
     // A process of its own to start, and 1,000 scripts on a shared 2-core machine.
-    120_000,
+    180_000,
   );
 
   it.each(['ws', 'sse'] as const)(
@@ -264,19 +265,24 @@ interface JobEvent {
   cursor: string;
 }
 
-/** Every event of a jobUpdated stream over WebSocket, until it completes. */
+/** Every event of a jobUpdated stream over WebSocket or SSE, until it completes. */
 async function jobEvents(
+  transport: Transport,
   port: number,
   authorization: string,
   id: string,
   after?: string,
 ): Promise<JobEvent[]> {
-  const client = wsClient({ port }, authorization);
+  const variables = { id, ...(after ? { after } : {}) };
+  const client = transport === 'ws' ? wsClient({ port }, authorization) : null;
+  const stream =
+    client?.iterate<{ jobUpdated: JobEvent }>({ query: JOB_AFTER, variables }) ??
+    (await sseRequest<{ jobUpdated: JobEvent }>(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization },
+      body: JSON.stringify({ query: JOB_AFTER, variables }),
+    }));
   try {
-    const stream = client.iterate<{ jobUpdated: JobEvent }>({
-      query: JOB_AFTER,
-      variables: { id, ...(after ? { after } : {}) },
-    });
     const events: JobEvent[] = [];
     for (;;) {
       const result = await next(stream, 30_000);
@@ -286,7 +292,8 @@ async function jobEvents(
       if (event !== undefined) events.push(event);
     }
   } finally {
-    await client.dispose();
+    await stream.return?.();
+    await client?.dispose();
   }
 }
 
@@ -297,34 +304,38 @@ const STEP: Record<string, readonly string[]> = {
 };
 
 describe.each(BACKENDS)('job events in order (%s)', (_name, env) => {
-  it('20 queued jobs: progress never down, status only forward; a resume replays the rest', async () => {
-    const server = await startInstance(env({ JOB_STEP_DELAY_MS: '20' }));
-    defer(() => server.close());
-    const user = await signIn(server);
-    const ids: string[] = [];
-    for (let i = 0; i < 20; i++) {
-      const queued = await post(
-        server,
-        EnqueueJobDocument,
-        { type: 'generate_report', payload: { report: 'customersByCity' } },
-        user,
-      );
-      ids.push(queued.data?.enqueueJob.id ?? '');
-    }
-    const streams = await Promise.all(ids.map((id) => jobEvents(server.port, user, id)));
-    for (const events of streams) {
-      expect(events.at(-1)).toMatchObject({ status: 'COMPLETED', progress: 100 });
-      for (let i = 1; i < events.length; i++) {
-        const [before, now] = [events[i - 1], events[i]];
-        if (before === undefined || now === undefined) continue;
-        expect(now.progress).toBeGreaterThanOrEqual(before.progress);
-        if (now.status !== before.status) expect(STEP[before.status]).toContain(now.status);
+  it.each(['ws', 'sse'] as const)(
+    '20 queued jobs: progress never down, status only forward; a resume replays the rest (%s)',
+    async (transport) => {
+      const server = await startInstance(env({ JOB_STEP_DELAY_MS: '20' }));
+      defer(() => server.close());
+      const user = await signIn(server);
+      const ids: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        const queued = await post(
+          server,
+          EnqueueJobDocument,
+          { type: 'generate_report', payload: { report: 'customersByCity' } },
+          user,
+        );
+        ids.push(queued.data?.enqueueJob.id ?? '');
       }
-      expect(new Set(events.map((e) => e.cursor)).size).toBe(events.length);
-    }
-    // From the first event's cursor: every later event, with the same cursors, then the end.
-    const first = streams[0] ?? [];
-    const replayed = await jobEvents(server.port, user, ids[0] ?? '', first[0]?.cursor);
-    expect(replayed).toEqual(first.slice(1));
-  }, 90_000);
+      const streams = await Promise.all(ids.map((id) => jobEvents(transport, server.port, user, id)));
+      for (const events of streams) {
+        expect(events.at(-1)).toMatchObject({ status: 'COMPLETED', progress: 100 });
+        for (let i = 1; i < events.length; i++) {
+          const [before, now] = [events[i - 1], events[i]];
+          if (before === undefined || now === undefined) continue;
+          expect(now.progress).toBeGreaterThanOrEqual(before.progress);
+          if (now.status !== before.status) expect(STEP[before.status]).toContain(now.status);
+        }
+        expect(new Set(events.map((e) => e.cursor)).size).toBe(events.length);
+      }
+      // From the first event's cursor: every later event, with the same cursors, then the end.
+      const first = streams[0] ?? [];
+      const replayed = await jobEvents(transport, server.port, user, ids[0] ?? '', first[0]?.cursor);
+      expect(replayed).toEqual(first.slice(1));
+    },
+    90_000,
+  );
 });
