@@ -1,5 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { EventSource } from 'eventsource';
+import { createClient } from 'graphql-ws';
 import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import type { RunningServer } from '../../src/server.js';
 import { AFTER, type Data, type Event, expectExactly, markerCursor } from '../helpers/event-cursors.js';
 import { cleanupAfterEach, deployment, embedded, signIn, startInstance } from '../helpers/realtime.js';
@@ -126,5 +129,66 @@ describe('a browser EventSource (the eventsource package) reconnects by itself a
     expectResumedOnce(follower, 301);
     expect(relay.connections.map((c) => c.target)).toEqual([first.port, second.port]);
     expect(relay.connections[1]?.head.toLowerCase()).toContain('last-event-id: ');
+  }, 60_000);
+});
+
+describe('a graphql-ws client resumes by itself when its payload carries the last cursor', () => {
+  it('on the embedded default, when the connection is dropped mid-stream: every event once, in order', async () => {
+    const server = await startInstance(embedded());
+    defer(() => server.close());
+    const relay = await startTcpRelay(server.port);
+    defer(() => relay.close());
+    const board = 'graphql-ws-retry';
+    // As README "Event cursors" shows: graphql-ws sends the same payload object again after each
+    // reconnect of its own, so the cursor kept in its variables is where it resumes.
+    const variables: { board: string; after?: string } = { board, after: await markerCursor(server, board) };
+    const client = createClient({
+      url: `ws://127.0.0.1:${relay.port}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 5,
+      retryWait: () => sleep(200),
+      shouldRetry: () => true,
+    });
+    defer(() => client.dispose());
+    const events: Event[] = [];
+    const waiting = new Set<() => void>();
+    const received = (count: number) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (events.length < count) return;
+          waiting.delete(check);
+          resolve();
+        };
+        waiting.add(check);
+        check();
+      });
+    let failure: unknown = null;
+    const unsubscribe = client.subscribe<Data>(
+      { query: AFTER, variables },
+      {
+        next: ({ data }) => {
+          const event = data?.leaderboardUpdated;
+          if (event === undefined) return;
+          variables.after = event.cursor;
+          events.push(event);
+          for (const check of [...waiting]) check();
+        },
+        error: (error) => {
+          failure = error;
+        },
+        complete: () => undefined,
+      },
+    );
+    defer(unsubscribe);
+    await scores(server, board, 0, 20);
+    await received(20);
+    relay.cut();
+    await scores(server, board, 20, 300);
+    await received(300);
+    await scores(server, board, 300, 301);
+    await received(301);
+    expect(failure).toBeNull();
+    expectExactly(events, 0, 301);
+    expect(relay.connections.length).toBe(2);
   }, 60_000);
 });
