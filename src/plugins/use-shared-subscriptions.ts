@@ -5,6 +5,7 @@ import {
   type ExecutionResult,
   GraphQLError,
   type GraphQLSchema,
+  getArgumentValues,
   getOperationAST,
   print,
   TypeInfo,
@@ -151,11 +152,14 @@ export function audienceKey(args: ExecutionArgs, caller: Context['caller']): str
   const operationName = args.operationName ?? null;
   const sharing = sharingOf(args.schema, args.document, operationName);
   if (!sharing.shared) return null;
-  // A subscriber resuming from an SSE Last-Event-ID replays what it missed: a stream of its own.
+  // A subscriber resuming from a cursor (`after`, or an SSE Last-Event-ID) replays what it
+  // missed: a stream of its own. Sharing by equal variables would hand a later subscriber with
+  // the same cursor only the events after it joined.
   if (
-    typeof args.contextValue === 'object' &&
-    args.contextValue !== null &&
-    lastEventIdOf(args.contextValue) !== null
+    (typeof args.contextValue === 'object' &&
+      args.contextValue !== null &&
+      lastEventIdOf(args.contextValue) !== null) ||
+    resumesFromCursor(args, operationName)
   )
     return null;
   const rights =
@@ -165,6 +169,18 @@ export function audienceKey(args: ExecutionArgs, caller: Context['caller']): str
         ? `${caller.role}:${caller.accountId}`
         : caller.role;
   return `${sharing.hash}|${operationName ?? ''}|${rights}|${JSON.stringify(args.variableValues ?? {})}`;
+}
+
+/** True when a root field of the operation is given an `after` cursor. */
+function resumesFromCursor(args: ExecutionArgs, operationName: string | null): boolean {
+  const roots = args.schema.getSubscriptionType()?.getFields() ?? {};
+  const selections = getOperationAST(args.document, operationName)?.selectionSet.selections ?? [];
+  return selections.some((node) => {
+    if (node.kind !== 'Field') return false;
+    const field = roots[node.name.value];
+    if (field === undefined || !field.args.some((arg) => arg.name === 'after')) return false;
+    return getArgumentValues(field, node, args.variableValues ?? undefined)['after'] != null;
+  });
 }
 
 /** The last result of a stream that ended for a known reason (its code reaches the client). */

@@ -86,7 +86,7 @@ builder.subscriptionFields((t) => ({
     authScopes: { user: true },
     args: { id: t.arg.id({ required: true }), after: t.arg.string() },
     subscribe: (_root, { id, after }, ctx) =>
-      ctx.services.jobs.watch(String(id), signedIn(ctx), after ?? lastEventIdOf(ctx)),
+      ctx.services.jobs.watch(String(id), signedIn(ctx), lastEventIdOf(ctx) ?? after),
     resolve: (job, _args, ctx) => {
       if (job.cursor !== undefined) noteEventCursor(ctx, job.cursor);
       return job;

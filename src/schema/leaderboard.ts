@@ -107,10 +107,12 @@ builder.subscriptionFields((t) => ({
     description:
       'Every change to the board, from whichever instance made it; with `after` (a cursor), first every change after it (CURSOR_EXPIRED when older than the events kept).',
     args: { board: t.arg.string({ required: true }), after: t.arg.string() },
-    // The same for every subscriber of a board (and cursor): one execution per event for all of them.
+    // The same for every live subscriber of a board: one execution per event for all of them
+    // (a subscriber resuming from a cursor has a stream of its own: use-shared-subscriptions.ts).
     extensions: { sharedAudience: true },
+    // An EventSource reconnecting sends its last id beside the `after` of its URL: the id is newer.
     subscribe: (_root, { board, after }, ctx) =>
-      ctx.services.leaderboards.updates(board, after ?? lastEventIdOf(ctx)),
+      ctx.services.leaderboards.updates(board, lastEventIdOf(ctx) ?? after),
     resolve: (change, _args, ctx) => {
       noteEventCursor(ctx, change.cursor);
       return change;

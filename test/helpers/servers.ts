@@ -32,6 +32,8 @@ export interface RedisServer {
   start(): Promise<void>;
   /** stop() then start(). */
   restart(): Promise<void>;
+  /** Sends `signal` to the running server: SIGSTOP pauses it (connections stay open), SIGCONT resumes. */
+  signal(signal: NodeJS.Signals): void;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -363,6 +365,10 @@ export async function startRedis(): Promise<RedisServer> {
     restart: async () => {
       await stop();
       await launch(port);
+    },
+    signal: (signal) => {
+      if (current === undefined || !current.proc.child.kill(signal))
+        throw new Error(`redis-server not running: ${signal}`);
     },
   };
 }

@@ -1,16 +1,23 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/server.js';
-import { encodeCursor } from '../../src/services/cursors.js';
+import { decodeCursor, encodeCursor } from '../../src/services/cursors.js';
 import { EnqueueJobDocument } from '../generated/operations.js';
+import {
+  BACKENDS,
+  collect,
+  type Event,
+  expectExactly,
+  markerCursor,
+  type Reader,
+  subscribe,
+  type Transport,
+} from '../helpers/event-cursors.js';
 import { runEntry } from '../helpers/processes.js';
 import {
   cleanupAfterEach,
   deployment,
-  embedded,
   next,
   post,
-  type Result,
-  type SseStream,
   signIn,
   sseRequest,
   startInstance,
@@ -19,120 +26,6 @@ import {
 import { getFreePort, startRedis } from '../helpers/servers.js';
 
 const defer = cleanupAfterEach();
-
-// As in shared/contract/next.graphql (Event cursors).
-const AFTER = `subscription LeaderboardUpdatedAfter($board: String!, $after: String) {
-  leaderboardUpdated(board: $board, after: $after) { player score rank previousRank cursor }
-}`;
-
-interface Event {
-  score: number;
-  cursor: string;
-}
-type Data = { leaderboardUpdated: Event };
-
-/** A subscriber over one transport: its events, then null once its stream ends (or fails). */
-interface Reader {
-  next(ms?: number): Promise<Event | null>;
-  /** The first error the stream ended with, if any. */
-  error(): { code?: unknown; message: string } | null;
-  /** Where a client resumes: over SSE the last `id:` line, as an EventSource keeps it. */
-  lastId(): string | undefined;
-  close(): Promise<void>;
-}
-
-type Transport = 'ws' | 'sse';
-
-function fromResults(
-  stream: AsyncIterator<Result<Data>>,
-  close: () => Promise<unknown>,
-  sseId?: () => string | undefined,
-): Reader {
-  let failed: { code?: unknown; message: string } | null = null;
-  let last: string | undefined;
-  return {
-    lastId: () => (sseId === undefined ? last : sseId()),
-    async next(ms = 15_000) {
-      if (failed !== null) return null;
-      try {
-        const result = await next(stream, ms);
-        if (result.done === true) return null;
-        const error = result.value.errors?.[0];
-        if (error !== undefined) {
-          failed = { code: error.extensions?.code, message: error.message };
-          return null;
-        }
-        const event = result.value.data?.leaderboardUpdated ?? null;
-        last = event?.cursor ?? last;
-        return event;
-      } catch (err) {
-        failed = { message: String(err) };
-        return null;
-      }
-    },
-    error: () => failed,
-    close: async () => void (await close()),
-  };
-}
-
-/**
- * Subscribes on the instance at `port`. Over SSE a resume goes as a browser EventSource's
- * does: the cursor in a Last-Event-ID header, not in the operation.
- */
-async function subscribe(port: number, transport: Transport, board: string, after?: string): Promise<Reader> {
-  if (transport === 'ws') {
-    const client = wsClient({ port });
-    const stream = client.iterate<Data>({ query: AFTER, variables: { board, ...(after ? { after } : {}) } });
-    return fromResults(stream, async () => {
-      await stream.return?.();
-      await client.dispose();
-    });
-  }
-  const stream: SseStream<Data> = await sseRequest<Data>(`http://127.0.0.1:${port}/graphql`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'text/event-stream',
-      ...(after ? { 'last-event-id': after } : {}),
-    },
-    body: JSON.stringify({ query: AFTER, variables: { board } }),
-  });
-  return fromResults(
-    stream,
-    async () => stream.return?.(),
-    () => stream.lastEventId,
-  );
-}
-
-/** Reads until `count` events or the end; checks each SSE id / cursor pair on the way. */
-async function collect(reader: Reader, count: number, into: Event[]): Promise<void> {
-  for (let n = 0; n < count; n++) {
-    const event = await reader.next();
-    if (event === null) return;
-    into.push(event);
-  }
-}
-
-function expectExactly(events: Event[], from: number, to: number): void {
-  expect(events.map((e) => e.score)).toEqual(Array.from({ length: to - from }, (_, i) => from + i));
-  expect(new Set(events.map((e) => e.cursor)).size).toBe(events.length);
-}
-
-/**
- * A cursor just before the next event of the board (its newest event, made now), so a subscriber
- * given it misses nothing however long its subscription takes to be set up.
- */
-async function markerCursor(server: RunningServer, board: string): Promise<string> {
-  await server.services.leaderboards.submit({ board, player: 'marker', score: -1 });
-  const newest = await server.backends.events.last('leaderboardUpdated', board);
-  if (newest === null) throw new Error('no event logged');
-  return encodeCursor('leaderboardUpdated', board, newest.id);
-}
-
-const BACKENDS = [
-  ['embedded', (extra: Record<string, string> = {}) => embedded(extra)],
-  ['Redis', (extra: Record<string, string> = {}) => deployment(extra)],
-] as const;
 
 describe.each(BACKENDS)('event cursors (%s)', (_name, env) => {
   it.each(['ws', 'sse'] as const)(
@@ -161,6 +54,31 @@ describe.each(BACKENDS)('event cursors (%s)', (_name, env) => {
   );
 
   it.each(['ws', 'sse'] as const)(
+    'two subscribers resuming from the same cursor, one after the other, each get every event after it (%s)',
+    async (transport) => {
+      const server = await startInstance(env());
+      defer(() => server.close());
+      const board = `same-cursor-${transport}`;
+      const submit = (score: number) => server.services.leaderboards.submit({ board, player: 'p', score });
+      const from = await markerCursor(server, board);
+      for (let i = 0; i < 10; i++) await submit(i);
+      const early = await subscribe(server.port, transport, board, from);
+      defer(() => early.close());
+      const first: Event[] = [];
+      await collect(early, 10, first);
+      // Same document, same variables: a shared audience would hand the late one only what follows.
+      const late = await subscribe(server.port, transport, board, from);
+      defer(() => late.close());
+      await submit(10);
+      await collect(early, 1, first);
+      const second: Event[] = [];
+      await collect(late, 11, second);
+      expectExactly(first, 0, 11);
+      expectExactly(second, 0, 11);
+    },
+  );
+
+  it.each(['ws', 'sse'] as const)(
     'refuses an expired cursor with CURSOR_EXPIRED and a forged one with BAD_USER_INPUT (%s)',
     async (transport) => {
       const server = await startInstance(env());
@@ -184,6 +102,30 @@ describe.each(BACKENDS)('event cursors (%s)', (_name, env) => {
   );
 });
 
+/**
+ * Reads `reader` until `seen` holds `total` events. If its stream ends first, it must end with
+ * SERVICE_UNAVAILABLE, as the contract allows, and a resume from the last cursor reads the rest.
+ */
+async function readOrResume(
+  port: number,
+  transport: Transport,
+  board: string,
+  reader: Reader,
+  seen: Event[],
+  total: number,
+): Promise<void> {
+  while (seen.length < total) {
+    const event = await reader.next();
+    if (event === null) break;
+    seen.push(event);
+  }
+  if (seen.length === total) return;
+  expect(reader.error()?.code).toBe('SERVICE_UNAVAILABLE');
+  const resumed = await subscribe(port, transport, board, seen.at(-1)?.cursor);
+  defer(() => resumed.close());
+  await collect(resumed, total - seen.length, seen);
+}
+
 describe('event cursors across instances (Redis)', () => {
   it.each(['ws', 'sse'] as const)(
     'a subscriber whose instance is SIGKILLed while another publishes 1,000 events resumes there, losing none (%s)',
@@ -192,7 +134,8 @@ describe('event cursors across instances (Redis)', () => {
       const port = await getFreePort();
       const doomed = runEntry('src/main.ts', { ...env, PORT: String(port), LOG_LEVEL: 'info' });
       defer(() => doomed.kill());
-      await doomed.waitFor(/docgate listening/);
+      // A cold start of its own (tsx) on a loaded machine can take more than the 30 s default.
+      await doomed.waitFor(/docgate listening/, 100_000);
       const other = await startInstance(env);
       defer(() => other.close());
       const board = `kill-${transport}`;
@@ -217,6 +160,8 @@ describe('event cursors across instances (Redis)', () => {
       await collect(resumed, 1000 - seen.length, seen);
       expectExactly(seen, 0, 1000);
     },
+    // A process of its own to start, and 1,000 scripts on a shared 2-core machine.
+    180_000,
   );
 
   it.each(['ws', 'sse'] as const)(
@@ -245,22 +190,65 @@ describe('event cursors across instances (Redis)', () => {
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
       }
-      for (
-        let event = await reader.next();
-        event !== null && seen.length < 100;
-        event = await reader.next()
-      ) {
-        seen.push(event);
-        if (seen.length === 100) break;
-      }
-      if (seen.length < 100) {
-        expect(reader.error()?.code).toBe('SERVICE_UNAVAILABLE');
-        const resumed = await subscribe(server.port, transport, board, seen.at(-1)?.cursor);
-        defer(() => resumed.close());
-        await collect(resumed, 100 - seen.length, seen);
-      }
+      await readOrResume(server.port, transport, board, reader, seen, 100);
       await reader.close();
       expectExactly(seen, 0, 100);
+    },
+    90_000,
+  );
+
+  it.each(['ws', 'sse'] as const)(
+    'a stream open while redis-server is paused (SIGSTOP) delivers every logged event, or a resume does (%s)',
+    async (transport) => {
+      const redis = await startRedis();
+      defer(() => redis.stop());
+      const server = await startInstance(deployment({ REDIS_URL: redis.url }));
+      defer(() => server.close());
+      const board = `pause-${transport}`;
+      const marker = await markerCursor(server, board);
+      const reader = await subscribe(server.port, transport, board, marker);
+      const seen: Event[] = [];
+      let score = 0;
+      const accepted: number[] = [];
+      // A write that times out while Redis is stopped may still run once it resumes (the command
+      // is in its socket): the log, not the caller, says which events exist.
+      const submit = async () => {
+        const mine = score++;
+        try {
+          await server.services.leaderboards.submit({ board, player: 'p', score: mine });
+          accepted.push(mine);
+        } catch {
+          await sleep(100);
+        }
+      };
+      while (score < 20) await submit();
+      await collect(reader, 20, seen);
+      redis.signal('SIGSTOP');
+      let paused = true;
+      defer(() => (paused ? redis.signal('SIGCONT') : undefined));
+      const during = (async () => {
+        while (score < 40) await submit();
+      })();
+      await sleep(3000);
+      redis.signal('SIGCONT');
+      paused = false;
+      await during;
+      while (accepted.length < 60) await submit();
+      const logged = await server.backends.events.range(
+        'leaderboardUpdated',
+        board,
+        decodeCursor('leaderboardUpdated', board, marker),
+        1000,
+      );
+      const expected = logged.map((e) => e.payload.score);
+      expect(expected).toEqual(expect.arrayContaining(accepted));
+      expect(expected).toEqual([...expected].sort((a, b) => a - b));
+      await readOrResume(server.port, transport, board, reader, seen, expected.length);
+      await reader.close();
+      expect(seen.map((e) => e.score)).toEqual(expected);
+      expect(seen.map((e) => e.cursor)).toEqual(
+        logged.map((e) => encodeCursor('leaderboardUpdated', board, e.id)),
+      );
     },
     90_000,
   );
@@ -277,19 +265,24 @@ interface JobEvent {
   cursor: string;
 }
 
-/** Every event of a jobUpdated stream over WebSocket, until it completes. */
+/** Every event of a jobUpdated stream over WebSocket or SSE, until it completes. */
 async function jobEvents(
+  transport: Transport,
   port: number,
   authorization: string,
   id: string,
   after?: string,
 ): Promise<JobEvent[]> {
-  const client = wsClient({ port }, authorization);
+  const variables = { id, ...(after ? { after } : {}) };
+  const client = transport === 'ws' ? wsClient({ port }, authorization) : null;
+  const stream =
+    client?.iterate<{ jobUpdated: JobEvent }>({ query: JOB_AFTER, variables }) ??
+    (await sseRequest<{ jobUpdated: JobEvent }>(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization },
+      body: JSON.stringify({ query: JOB_AFTER, variables }),
+    }));
   try {
-    const stream = client.iterate<{ jobUpdated: JobEvent }>({
-      query: JOB_AFTER,
-      variables: { id, ...(after ? { after } : {}) },
-    });
     const events: JobEvent[] = [];
     for (;;) {
       const result = await next(stream, 30_000);
@@ -299,7 +292,8 @@ async function jobEvents(
       if (event !== undefined) events.push(event);
     }
   } finally {
-    await client.dispose();
+    await stream.return?.();
+    await client?.dispose();
   }
 }
 
@@ -310,34 +304,38 @@ const STEP: Record<string, readonly string[]> = {
 };
 
 describe.each(BACKENDS)('job events in order (%s)', (_name, env) => {
-  it('20 queued jobs: progress never down, status only forward; a resume replays the rest', async () => {
-    const server = await startInstance(env({ JOB_STEP_DELAY_MS: '20' }));
-    defer(() => server.close());
-    const user = await signIn(server);
-    const ids: string[] = [];
-    for (let i = 0; i < 20; i++) {
-      const queued = await post(
-        server,
-        EnqueueJobDocument,
-        { type: 'generate_report', payload: { report: 'customersByCity' } },
-        user,
-      );
-      ids.push(queued.data?.enqueueJob.id ?? '');
-    }
-    const streams = await Promise.all(ids.map((id) => jobEvents(server.port, user, id)));
-    for (const events of streams) {
-      expect(events.at(-1)).toMatchObject({ status: 'COMPLETED', progress: 100 });
-      for (let i = 1; i < events.length; i++) {
-        const [before, now] = [events[i - 1], events[i]];
-        if (before === undefined || now === undefined) continue;
-        expect(now.progress).toBeGreaterThanOrEqual(before.progress);
-        if (now.status !== before.status) expect(STEP[before.status]).toContain(now.status);
+  it.each(['ws', 'sse'] as const)(
+    '20 queued jobs: progress never down, status only forward; a resume replays the rest (%s)',
+    async (transport) => {
+      const server = await startInstance(env({ JOB_STEP_DELAY_MS: '20' }));
+      defer(() => server.close());
+      const user = await signIn(server);
+      const ids: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        const queued = await post(
+          server,
+          EnqueueJobDocument,
+          { type: 'generate_report', payload: { report: 'customersByCity' } },
+          user,
+        );
+        ids.push(queued.data?.enqueueJob.id ?? '');
       }
-      expect(new Set(events.map((e) => e.cursor)).size).toBe(events.length);
-    }
-    // From the first event's cursor: every later event, with the same cursors, then the end.
-    const first = streams[0] ?? [];
-    const replayed = await jobEvents(server.port, user, ids[0] ?? '', first[0]?.cursor);
-    expect(replayed).toEqual(first.slice(1));
-  }, 90_000);
+      const streams = await Promise.all(ids.map((id) => jobEvents(transport, server.port, user, id)));
+      for (const events of streams) {
+        expect(events.at(-1)).toMatchObject({ status: 'COMPLETED', progress: 100 });
+        for (let i = 1; i < events.length; i++) {
+          const [before, now] = [events[i - 1], events[i]];
+          if (before === undefined || now === undefined) continue;
+          expect(now.progress).toBeGreaterThanOrEqual(before.progress);
+          if (now.status !== before.status) expect(STEP[before.status]).toContain(now.status);
+        }
+        expect(new Set(events.map((e) => e.cursor)).size).toBe(events.length);
+      }
+      // From the first event's cursor: every later event, with the same cursors, then the end.
+      const first = streams[0] ?? [];
+      const replayed = await jobEvents(transport, server.port, user, ids[0] ?? '', first[0]?.cursor);
+      expect(replayed).toEqual(first.slice(1));
+    },
+    90_000,
+  );
 });
