@@ -12,7 +12,7 @@ const SERVICES = '^src/(services|backup)/';
 const DATASOURCES = '^src/datasources/';
 const PORTS = '^src/datasources/ports/';
 /** Modules that import nothing of src/ but each other: settings, errors, logging and small generic tools. */
-const LEAVES = '^src/(config|errors|logger|serializer|redis-url|outage-log|event-queue)[.]ts$';
+const LEAVES = '^src/(config|errors|logger|serializer|redis-url|outage-log|event-queue|trace-context)[.]ts$';
 
 /** graphql, graphql-yoga, graphql-ws, graphql-scalars, @graphql-yoga/*, @pothos/*, @envelop/*... */
 const GRAPHQL_PACKAGES =

@@ -4,6 +4,10 @@
  * with a bare node:http server answering docgate's bytes as the ceiling.
  *
  *   tsx bench/read-path.ts [--duration 3] [--warmup 1] [--rounds 3] [--connections 10] [--orders 50]
+ *                          [--tracing]
+ *
+ * `--tracing` adds `docgate (tracing on)`: the same docgate with OpenTelemetry tracing on, its
+ * spans batched to an in-process exporter that drops them, and its req/s as a share of docgate's.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,10 +31,13 @@ import {
 
 /** docgate with RESPONSE_CACHE_TTL_SECONDS set: the page is answered from its response cache. */
 const CACHE_HIT = 'docgate (response cache hit)';
+/** docgate with tracing on (`--tracing`): every request's spans made and batched for export. */
+const TRACED = 'docgate (tracing on)';
 
 export const DEFAULTS = {
   ...LOAD_DEFAULTS,
   orders: 50,
+  tracing: false,
 };
 
 export async function readPath(argv: readonly string[]): Promise<ScenarioResult> {
@@ -48,6 +55,10 @@ export async function readPath(argv: readonly string[]): Promise<ScenarioResult>
     children.push(await startDocgate(CACHE_HIT, { env: cacheEnv, orders }));
     children.push(await startPeer('apollo', { kind: 'apollo', env: { ...BASE_ENV }, orders }));
     children.push(await startPeer('mercurius+jit', { kind: 'mercurius', env: { ...BASE_ENV }, orders }));
+    const traced = flags.tracing
+      ? await startDocgate(TRACED, { env: { ...BASE_ENV }, orders, tracing: 'in-process' })
+      : undefined;
+    if (traced !== undefined) children.push(traced);
     const file = join(dir, 'response.json');
     const contentType = await docgate.request<string>('saveResponse', { body, file });
     children.push(await startBare('node:http (ceiling)', { file, contentType }));
@@ -63,6 +74,9 @@ export async function readPath(argv: readonly string[]): Promise<ScenarioResult>
     const cached = by(CACHE_HIT);
     const ceiling = by('node:http (ceiling)');
     const cachedShare = ratio(cached?.rps, ceiling?.rps);
+    const tracedRun = by(TRACED);
+    const tracedShare = ratio(tracedRun?.rps, dg?.rps);
+    const spans = traced === undefined ? 0 : await traced.request<number>('spans', {});
     const rows = measured.map((m) => ({
       server: m.name,
       'req/s': m.rps,
@@ -109,6 +123,15 @@ export async function readPath(argv: readonly string[]): Promise<ScenarioResult>
           measured: `${ofCeiling ?? '-'}% (${dg?.rps ?? '-'} of ${ceiling?.rps ?? '-'} req/s)`,
           met: ofCeiling === null ? null : ofCeiling >= 2.5,
         },
+        ...(traced === undefined
+          ? []
+          : [
+              {
+                goal: 'docgate with tracing on: req/s as a share of tracing off (measured, no goal)',
+                measured: `${tracedShare ?? '-'}x (p99 ${tracedRun?.p99Ms ?? '-'} ms vs ${dg?.p99Ms ?? '-'} ms; ${spans} spans exported)`,
+                met: null,
+              },
+            ]),
       ],
       notes: [
         'Embedded backends (in-memory document store, in-process sessions, limiter and cache) in every server; same schema object, services, data and context factory.',

@@ -57,7 +57,7 @@ export interface AppDeps {
    * default: 20 per caller, for this app alone.
    */
   connectionSlots?: CallerSlots;
-  /** OpenTelemetry spans for parse, validate and execute; none when absent (no cost). */
+  /** OpenTelemetry spans for each request, its GraphQL phases and its backend calls; none when absent (no cost). */
   tracer?: Tracer;
 }
 
@@ -94,7 +94,7 @@ export function createApp(deps: AppDeps): App {
         ? { origin: [...deps.corsOrigins], credentials: true }
         : false,
     plugins: [
-      ...(deps.tracer === undefined ? [] : [useTracing(deps.tracer)]),
+      ...(deps.tracer === undefined ? [] : [useTracing(deps.tracer, ENDPOINT)]),
       useRequestLog(deps.logger),
       useExactPaths([ENDPOINT, `${ENDPOINT}/`, HEALTH_PATH, '/ready', '/metrics']),
       useHealth(),

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { type Backends, createBackends } from './datasources/index.js';
@@ -70,9 +70,35 @@ function serverTimeouts(requestMs: number) {
   return { requestMs, headersMs, checkEveryMs: Math.max(50, Math.min(1000, Math.floor(headersMs / 4))) };
 }
 
+export interface StartOptions {
+  /**
+   * Where spans go instead of OTLP, which turns tracing on without OTEL_EXPORTER_OTLP_ENDPOINT
+   * (the benchmark's in-process exporter). Default: OTLP when the endpoint is set, else no tracing.
+   */
+  spanExporter?: SpanExporter;
+}
+
+/**
+ * Spans exported in batches to an OTLP collector when one is named (or to `exporter`); otherwise
+ * no tracer at all, and no plugin, wrapper or listener that would ask for one.
+ */
+function tracerProvider(config: Config, exporter: SpanExporter | undefined): BasicTracerProvider | undefined {
+  const endpoint = config.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (exporter === undefined && endpoint === undefined) return undefined;
+  const otlp = () =>
+    new OTLPTraceExporter({ url: new URL('v1/traces', `${endpoint?.replace(/\/$/, '')}/`).href });
+  return new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter ?? otlp())] });
+}
+
 /** config -> backends -> services -> app -> listening HTTP server. */
-export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
-  const backends = await createBackends(config, logger);
+export async function startServer(
+  config: Config,
+  logger: Logger,
+  options: StartOptions = {},
+): Promise<RunningServer> {
+  const tracing = tracerProvider(config, options.spanExporter);
+  const tracer = tracing?.getTracer('docgate');
+  const backends = await createBackends(config, logger, tracer);
   const services = createServices(backends, logger);
   await ensureIndexes(services);
   if (backends.documents.kind === 'embedded' && config.SEED_DEMO_DATA)
@@ -85,21 +111,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const welcome: WelcomeFacts = graphiql ? await welcomeIds(backends.documents) : {};
   if (backends.documents.kind === 'embedded' && config.NODE_ENV === 'development')
     welcome.demoAccount = await ensureDemoAccount(services, logger);
-  // Spans exported in batches to an OTLP collector when one is named; otherwise no tracer at all.
-  const tracing =
-    config.OTEL_EXPORTER_OTLP_ENDPOINT === undefined
-      ? null
-      : new BasicTracerProvider({
-          spanProcessors: [
-            new BatchSpanProcessor(
-              new OTLPTraceExporter({
-                url: new URL('v1/traces', `${config.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/`).href,
-              }),
-            ),
-          ],
-        });
   const app = createApp({
-    ...(tracing === null ? {} : { tracer: tracing.getTracer('docgate') }),
+    ...(tracer === undefined ? {} : { tracer }),
     services,
     logger,
     graphiql,

@@ -16,7 +16,7 @@ import { soak } from '../bench/soak.js';
 const TINY = ['--duration', '1', '--warmup', '0', '--rounds', '1'];
 
 const cases: ReadonlyArray<readonly [string, Scenario, string[]]> = [
-  ['read-path', readPath, [...TINY, '--orders', '5']],
+  ['read-path', readPath, [...TINY, '--orders', '5', '--tracing']],
   ['n-plus-one', nPlusOne, [...TINY, '--sizes', '2,4', '--count', '2']],
   ['cache', sharedCache, [...TINY, '--batch', '2', '--batches', '2', '--count', '4']],
   ['scores', scores, [...TINY, '--players', '5', '--count', '4']],

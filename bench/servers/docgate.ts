@@ -3,6 +3,7 @@
  * BENCH_OPTIONS (JSON) picks the settings, the data, and the variant under test.
  */
 import { writeFileSync } from 'node:fs';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import type { RateLimitDecision } from '../../src/datasources/ports/rate-limiter.js';
@@ -29,6 +30,11 @@ export interface DocgateOptions {
   limiter?: 'on' | 'off';
   /** Where the server logs (JSON lines); default: nowhere (stdout is not kept). */
   logFile?: string;
+  /**
+   * `in-process`: tracing on, every span batched (BatchSpanProcessor, as with OTLP) to an exporter
+   * in this process that counts and drops them: the cost of making the spans, not of a collector.
+   */
+  tracing?: 'in-process';
 }
 
 export interface DocgateReady {
@@ -85,7 +91,19 @@ const logger =
     : createLogger(level, pino.destination(options.logFile));
 const env: Record<string, string> = { PORT: '0', ...options.env };
 if (env.MONGODB_URL !== undefined) env.MONGODB_URL = withMonitoring(env.MONGODB_URL);
-const server = await startServer(loadConfig(env), logger);
+let exportedSpans = 0;
+const dropSpans: SpanExporter = {
+  export(spans, done) {
+    exportedSpans += spans.length;
+    done({ code: 0 });
+  },
+  shutdown: async () => {},
+};
+const server = await startServer(
+  loadConfig(env),
+  logger,
+  options.tracing === 'in-process' ? { spanExporter: dropSpans } : {},
+);
 const { services } = server;
 if (options.loaders === 'naive') naiveLoaders(services);
 if (options.cache === 'off') cacheOff(services);
@@ -98,6 +116,8 @@ const ready: DocgateReady = { url: server.url, authorization: await signInUser(s
 serveParent(
   {
     mongo: () => mongoCounts(),
+    /** Spans handed to the in-process exporter so far (`tracing: 'in-process'`). */
+    spans: () => exportedSpans,
     memory: memoryAfterGc,
     /** Adds growth customers straight to the store; answers a sample of their ids. */
     insertCustomers: async (payload) => {

@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { MemoryDocumentStore } from './memory/documents.js';
@@ -11,8 +12,11 @@ export type { Backends } from './ports/backends.js';
 
 import { connectRedisFamily } from './redis/index.js';
 
-/** Picks each backend from the settings: MongoDB / Redis when their URL is set, embedded otherwise. */
-export async function createBackends(config: Config, logger: Logger): Promise<Backends> {
+/**
+ * Picks each backend from the settings: MongoDB / Redis when their URL is set, embedded otherwise.
+ * With a tracer, MongoDB commands and the Redis command connection's calls are spanned.
+ */
+export async function createBackends(config: Config, logger: Logger, tracer?: Tracer): Promise<Backends> {
   const documents =
     config.MONGODB_URL === undefined
       ? await MemoryDocumentStore.open(config.DATA_DIR === ':memory:' ? null : config.DATA_DIR, {
@@ -21,12 +25,13 @@ export async function createBackends(config: Config, logger: Logger): Promise<Ba
       : await MongoDocumentStore.connect(config.MONGODB_URL, config.MONGODB_DB, {
           maxTimeMS: config.QUERY_TIMEOUT_MS,
           listReadPreference: config.MONGODB_READ_PREFERENCE,
+          ...(tracer === undefined ? {} : { tracer }),
         });
   logger.info({ documents: documents.kind }, 'document store ready');
   const family =
     config.REDIS_URL === undefined
       ? createMemoryFamily(config)
-      : await connectRedisFamily(config, config.REDIS_URL, logger);
+      : await connectRedisFamily(config, config.REDIS_URL, logger, tracer);
   return combine(config, documents, family);
 }
 

@@ -1,4 +1,5 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import type { Tracer } from '@opentelemetry/api';
 import { type DocumentNode, type ExecutionResult, print } from 'graphql';
 import { inject } from 'vitest';
 import { type App, createApp } from '../../src/app.js';
@@ -71,6 +72,8 @@ export interface MakeAppOptions {
   signedInAs?: Role;
   /** Where the app logs; default silent. */
   logger?: Logger;
+  /** Traces the app and its backends' calls (OpenTelemetry); default: no tracing. */
+  tracer?: Tracer;
 }
 
 export async function makeApp(
@@ -81,10 +84,17 @@ export async function makeApp(
   const cluster: Record<string, string> = name === 'cluster' ? { REDIS_URL: await clusterBackendUrl() } : {};
   const config = loadConfig(envFor(name, { ...cluster, ...extra }));
   const logger = options.logger ?? createLogger('silent');
-  const backends = await createBackends(config, logger);
+  const { tracer } = options;
+  const backends = await createBackends(config, logger, tracer);
   const services = createServices(backends, logger);
   await ensureIndexes(services);
-  const app = createApp({ services, logger, graphiql: false, trustProxy: config.TRUST_PROXY });
+  const app = createApp({
+    services,
+    logger,
+    graphiql: false,
+    trustProxy: config.TRUST_PROXY,
+    ...(tracer === undefined ? {} : { tracer }),
+  });
   let signedIn: Record<string, string> = {};
   const post = async (doc: DocumentNode, variables: unknown, headers: Record<string, string> = signedIn) =>
     app.fetch('http://docgate.test/graphql', {

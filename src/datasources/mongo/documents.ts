@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import {
   type Collection,
   type Db,
@@ -19,6 +20,7 @@ import type {
   Update,
 } from '../ports/documents.js';
 import { rethrow } from './errors.js';
+import { traceMongoCommands } from './tracing.js';
 
 /** Server time a whole scan (a backup of one collection) may take. */
 const SCAN_TIME_LIMIT_MS = 60 * 60 * 1000;
@@ -184,9 +186,22 @@ export class MongoDocumentStore implements DocumentStore {
   static async connect(
     url: string,
     dbName: string,
-    options: { maxTimeMS: number; listReadPreference?: ReadPreferenceMode; client?: MongoClient },
+    options: {
+      maxTimeMS: number;
+      listReadPreference?: ReadPreferenceMode;
+      client?: MongoClient;
+      /** Spans for every command (see tracing.ts); without one, commands are not monitored. */
+      tracer?: Tracer;
+    },
   ): Promise<MongoDocumentStore> {
-    const client = options.client ?? new MongoClient(url, mongoClientOptions(url));
+    const { tracer } = options;
+    const client =
+      options.client ??
+      new MongoClient(url, {
+        ...mongoClientOptions(url),
+        ...(tracer === undefined ? {} : { monitorCommands: true }),
+      });
+    if (tracer !== undefined) traceMongoCommands(client, tracer);
     await client.connect();
     return new MongoDocumentStore(
       client,

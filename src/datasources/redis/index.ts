@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import { closeFamily, eventLogOptions, jobOptions, persistedQueryLimits } from '../family.js';
@@ -16,6 +17,7 @@ import { createRedisRateLimiterFactory } from './rate-limiter.js';
 import { RedisResponseCache } from './response-cache.js';
 import { readRedisStats } from './server-stats.js';
 import { RedisSessionStore } from './sessions.js';
+import { traceRedisCommands } from './tracing.js';
 
 /**
  * Every key-value backend on Redis, under `REDIS_PREFIX`: pub/sub on two connections of its own,
@@ -25,8 +27,12 @@ export async function connectRedisFamily(
   config: Config,
   url: string,
   logger: Logger,
+  tracer?: Tracer,
 ): Promise<KeyValueFamily> {
   const redis = await connectRedis(url, logger);
+  // Spans for the command connection, which every request-path feature uses; pub/sub and BullMQ
+  // keep their own connections untraced.
+  if (tracer !== undefined) traceRedisCommands(redis, tracer);
   const prefix = config.REDIS_PREFIX;
   const events = new RedisEventLog(redis, prefix, eventLogOptions(config));
   const parts = {
