@@ -1,9 +1,11 @@
 /**
  * Scenario 3, the shared cache: by-id reads (one request = one loader batch of products) on
- * FerretDB + Redis, with the shared cache warm and off.
+ * FerretDB + Redis, with the shared cache warm and off, and warm on a local Redis Cluster (3
+ * masters + 3 replicas) instead of one Redis.
  *
  *   tsx bench/cache.ts [--batch 10] [--duration 3] [--rounds 3] [--connections 10]
  */
+import { startRedisCluster } from '../test/helpers/redis-cluster.js';
 import { countWork, describeCounts, type Work } from './lib/backend-work.js';
 import { startBackends } from './lib/backends.js';
 import { LOAD_DEFAULTS, parseFlags } from './lib/flags.js';
@@ -27,19 +29,31 @@ export async function sharedCache(argv: readonly string[]): Promise<ScenarioResu
   const flags = parseFlags(argv, DEFAULTS);
   const tool = pickTool(flags.tool);
   const backends = await startBackends({ mongodb: true, redis: true });
+  const cluster = await startRedisCluster().catch(async (error: unknown) => {
+    await backends.stop();
+    throw error;
+  });
   const children: ServerChild[] = [];
   try {
     const products = flags.batch * flags.batches;
-    const env = (name: string) => ({
+    const env = (name: string, redisUrl = backends.redisUrl) => ({
       ...BASE_ENV,
       MONGODB_URL: backends.mongodbUrl,
       MONGODB_DB: `bench_${name}`,
-      REDIS_URL: backends.redisUrl,
+      REDIS_URL: redisUrl,
       REDIS_PREFIX: `bench-${name}:`,
     });
     const orders = { orders: 0, products, items: 0 };
     children.push(await startDocgate('cache warm', { env: env('warm'), orders, cache: 'on' }));
     children.push(await startDocgate('cache off', { env: env('off'), orders, cache: 'off' }));
+    children.push(
+      await startDocgate('cache warm, cluster', { env: env('cluster', cluster.url), orders, cache: 'on' }),
+    );
+    // Round trips on a cluster are what its masters see, added up (the nodes of one batch are
+    // asked at once, so they are not sequential).
+    const masterUrls = (await cluster.topology())
+      .filter((n) => n.role === 'master' && n.running)
+      .map((n) => `redis://${n.host}:${n.port}`);
     const query = productsById(flags.batch);
     const bodiesOf = (ids: readonly string[]) =>
       Array.from({ length: flags.batches }, (_v, b) =>
@@ -63,7 +77,7 @@ export async function sharedCache(argv: readonly string[]): Promise<ScenarioResu
         target.name,
         await countWork(target, flags.count, {
           mongo: () => child.request('mongo'),
-          redisUrl: backends.redisUrl,
+          redisUrl: target.name === 'cache warm, cluster' ? masterUrls : backends.redisUrl,
         }),
       );
     }
@@ -71,6 +85,15 @@ export async function sharedCache(argv: readonly string[]): Promise<ScenarioResu
     const off = measured.find((m) => m.name === 'cache off');
     const warmWork = work.get('cache warm');
     const offWork = work.get('cache off');
+    const clusterWork = work.get('cache warm, cluster');
+    const clusterTrips =
+      clusterWork?.redisRoundTrips != null && offWork?.redisRoundTrips != null
+        ? round(clusterWork.redisRoundTrips - offWork.redisRoundTrips, 2)
+        : null;
+    const clusterRatio = ratio(
+      measured.find((m) => m.name === 'cache warm, cluster')?.rps,
+      measured.find((m) => m.name === 'cache warm')?.rps,
+    );
     const rows = measured.map((m) => {
       const w = work.get(m.name);
       return {
@@ -111,6 +134,16 @@ export async function sharedCache(argv: readonly string[]): Promise<ScenarioResu
           met: warmWork?.mongoTotal == null ? null : warmWork.mongoTotal === 0,
         },
         {
+          goal: 'on a cluster: one round trip per master a batch touches (at most 3 here)',
+          measured: `${clusterTrips ?? '-'} round trips for the cache per batch of ${flags.batch} keys, on all masters together (${describeCounts(clusterWork?.redisSent ?? null)} sent per request)`,
+          met: clusterTrips === null ? null : clusterTrips <= 3,
+        },
+        {
+          goal: 'on a cluster: >= 0.8x the req/s of one Redis (warm)',
+          measured: `${clusterRatio ?? '-'}x`,
+          met: clusterRatio === null ? null : clusterRatio >= 0.8,
+        },
+        {
           goal: '>= 2x the req/s of cache off',
           measured: `${speedup ?? '-'}x`,
           met: speedup === null ? null : speedup >= 2,
@@ -118,12 +151,13 @@ export async function sharedCache(argv: readonly string[]): Promise<ScenarioResu
       ],
       notes: [
         'FerretDB and Redis pinned with the load generator on core 1; docgate on core 0. Anonymous reads: the limiter (one Redis script) runs on every request in both variants.',
-        `Round trips from Redis MONITOR over ${flags.count} sequential warm requests (a script and its inner commands count once).`,
+        `Round trips from Redis MONITOR over ${flags.count} sequential warm requests (a script and its inner commands count once); on the cluster, MONITOR on each master, added up. The cluster (3 masters + 3 replicas) runs on the same machine, unpinned.`,
       ],
       details: { measured, work: Object.fromEntries(work) },
     };
   } finally {
     await stopAll(children);
+    await cluster.stop();
     await backends.stop();
   }
 }

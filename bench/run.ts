@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { sharedCache } from './cache.js';
 import { eventCursors } from './event-cursors.js';
+import { failover } from './failover.js';
 import { fanout } from './fanout.js';
 import { growth } from './growth.js';
 import { jobs } from './jobs.js';
@@ -29,6 +30,7 @@ export const SCENARIOS: ReadonlyArray<readonly [string, Scenario]> = [
   ['fanout', fanout],
   ['event-cursors', eventCursors],
   ['jobs', jobs],
+  ['failover', failover],
   ['soak', soak],
 ];
 

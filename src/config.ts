@@ -57,6 +57,12 @@ const schema = z
       .string()
       .regex(/^[A-Za-z0-9_:.-]{0,64}$/, 'letters, digits, _ : . or -, at most 64')
       .default('docgate:'),
+    /**
+     * On a Redis Cluster, how long a score change waits for a replica to hold it before it is
+     * answered (WAIT), so an answered change and its event survive a master's failover. Default
+     * 250, at most 900 (under the 1 s command timeout); 0 turns the wait off. Ignored on one server.
+     */
+    REDIS_REPLICA_WAIT_MS: z.coerce.number().int().min(0).max(900).default(250),
     /** Where the embedded document store keeps its files. Default `./data`; `:memory:` keeps nothing. */
     DATA_DIR: z.string().min(1).default('./data'),
     /** Load the demo data on the first start of an empty embedded store. Default true. */

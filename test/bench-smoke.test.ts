@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { sharedCache } from '../bench/cache.js';
+import { failover } from '../bench/failover.js';
 import { fanout } from '../bench/fanout.js';
 import { growth } from '../bench/growth.js';
 import { jobs } from '../bench/jobs.js';
@@ -23,6 +24,7 @@ const cases: ReadonlyArray<readonly [string, Scenario, string[]]> = [
   ['growth', growth, ['--duration', '0.2', '--embedded', '50,100', '--ferretdb', '50']],
   ['fanout', fanout, ['--subscribers', '10', '--rates', '5', '--duration', '1', '--idle', '10']],
   ['jobs', jobs, ['--jobs', '10', '--rates', '10', '--duration', '1']],
+  ['failover', failover, ['--kills', '1', '--changes', '20']],
   ['soak', soak, ['--duration', '3', '--sample', '1', '--workers', '2', '--subscribers', '2']],
 ];
 

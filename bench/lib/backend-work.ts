@@ -95,32 +95,47 @@ async function monitorRoundTrips(url: string): Promise<{ stop(): Promise<{ trips
 export async function countWork(
   target: HttpTarget,
   requests: number,
-  backends: { mongo?: () => Promise<Counts>; redisUrl?: string },
+  backends: { mongo?: () => Promise<Counts>; redisUrl?: string | readonly string[] },
 ): Promise<Work> {
-  const redis = backends.redisUrl === undefined ? null : new Redis(backends.redisUrl);
-  const statsBefore = redis === null ? null : parseCommandStats(await redis.info('commandstats'));
+  // A Redis Cluster is watched node by node (each master's URL) and the counts added up.
+  const urls = backends.redisUrl === undefined ? [] : [backends.redisUrl].flat();
+  const redis = urls.map((url) => new Redis(url));
+  const stats = async () =>
+    addCounts(await Promise.all(redis.map(async (r) => parseCommandStats(await r.info('commandstats')))));
+  const statsBefore = urls.length === 0 ? null : await stats();
   const mongoBefore = backends.mongo ? await backends.mongo() : null;
-  const trips = backends.redisUrl === undefined ? null : await monitorRoundTrips(backends.redisUrl);
+  const trips = await Promise.all(urls.map((url) => monitorRoundTrips(url)));
   for (let i = 0; i < requests; i++) {
     await post(target, target.bodies[i % target.bodies.length] ?? '');
   }
-  const monitored = trips === null ? null : await trips.stop();
+  const monitored = urls.length === 0 ? null : await Promise.all(trips.map((t) => t.stop()));
   const mongoAfter = backends.mongo ? await backends.mongo() : null;
-  const statsAfter = redis === null ? null : parseCommandStats(await redis.info('commandstats'));
-  redis?.disconnect();
+  const statsAfter = urls.length === 0 ? null : await stats();
+  for (const r of redis) r.disconnect();
   const ignore = new Set(['info', 'echo', 'monitor', 'client|setinfo', 'client|setname', 'select']);
   const mongo = mongoBefore && mongoAfter ? perRequest(mongoBefore, mongoAfter, requests, new Set()) : null;
   const redisCounts =
     statsBefore && statsAfter ? perRequest(statsBefore, statsAfter, requests, ignore) : null;
+  const tripCount = monitored?.reduce((a, m) => a + m.trips, 0) ?? null;
   return {
     requests,
     mongo,
     mongoTotal: mongo === null ? null : sum(mongo),
     redis: redisCounts,
     redisTotal: redisCounts === null ? null : sum(redisCounts),
-    redisRoundTrips: monitored === null ? null : round(monitored.trips / requests, 2),
-    redisSent: monitored === null ? null : perRequest({}, monitored.sent, requests, new Set()),
+    redisRoundTrips: tripCount === null ? null : round(tripCount / requests, 2),
+    redisSent:
+      monitored === null
+        ? null
+        : perRequest({}, addCounts(monitored.map((m) => m.sent)), requests, new Set()),
   };
+}
+
+function addCounts(all: readonly Counts[]): Counts {
+  const out: Counts = {};
+  for (const counts of all)
+    for (const [name, value] of Object.entries(counts)) out[name] = (out[name] ?? 0) + value;
+  return out;
 }
 
 /** `find 1, count 1` from counts, for tables. */

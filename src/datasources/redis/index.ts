@@ -41,7 +41,7 @@ export async function connectRedisFamily(
     sessions: new RedisSessionStore(redis, prefix),
     rateLimiter: createRedisRateLimiterFactory(redis, prefix, logger),
     pubsub: new RedisPubSub(url, prefix, logger),
-    leaderboards: new RedisLeaderboards(redis, prefix, events),
+    leaderboards: new RedisLeaderboards(redis, prefix, events, config.REDIS_REPLICA_WAIT_MS),
     events,
     jobs: new BullJobQueue({ ...jobOptions(config), url, redis, prefix, lockMs: config.JOB_LOCK_MS }, logger),
     presence: new RedisPresence(redis, prefix, config.PRESENCE_TTL_SECONDS * 1000),

@@ -85,6 +85,14 @@ export class RedisLeaderboards implements Leaderboards {
     private readonly prefix: string,
     /** The log each change's event goes to (same connection, same script). */
     private readonly events: RedisEventLog,
+    /**
+     * On a Redis Cluster, how long a change waits for a replica of its board's master to hold it
+     * before it is answered (`WAIT 1 <ms>`, same round trip): an answered change, and its event,
+     * then survive the loss of that master. 0: no wait (Redis' asynchronous replication). One
+     * server ignores it. A change no replica confirmed in time is answered all the same (it is
+     * applied; refusing it would make a client repeat an increment).
+     */
+    private readonly replicaWaitMs = 0,
   ) {}
 
   submit(board: string, player: string, score: number): Promise<LeaderboardChange> {
@@ -191,10 +199,11 @@ export class RedisLeaderboards implements Leaderboards {
     value: number,
   ): Promise<LeaderboardChange> {
     const { stream, args } = this.events.appendArgs('leaderboardUpdated', board);
-    const reply = await CHANGE.run(
+    const { reply } = await CHANGE.runReplicated(
       this.redis,
       [this.#key(board), stream],
       [mode, String(value), player, JSON.stringify(board), JSON.stringify(player), ...args],
+      this.replicaWaitMs,
     );
     const [score, rank, previous, id] = list(reply);
     return {

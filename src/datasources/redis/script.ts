@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { Cluster } from 'ioredis';
 import type { RedisClient } from './client.js';
-import { redisCall } from './errors.js';
+import { execResults, redisCall } from './errors.js';
 
 type Call = (...args: Array<string | number>) => Promise<unknown>;
 
@@ -29,6 +30,32 @@ export class LuaScript {
     deadlineMs?: number,
   ): Promise<unknown> {
     return redisCall(this.what, () => this.#command(redis)(keys.length, ...keys, ...args), deadlineMs);
+  }
+
+  /**
+   * Runs the script and then, on a Redis Cluster with `replicaWaitMs` > 0, `WAIT 1 <replicaWaitMs>`
+   * on the same node in the same round trip (a pipeline: WAIT names no key, so it goes where the
+   * script's keys go), so the reply comes once a replica holds the script's writes, or once the
+   * wait is over without one (`replicated: false`: the writes stand, unconfirmed). Redis
+   * replicates asynchronously: without the wait, a write answered just before its master dies can
+   * be missing on the replica that takes over.
+   */
+  async runReplicated(
+    redis: RedisClient,
+    keys: readonly string[],
+    args: ReadonlyArray<string | number>,
+    replicaWaitMs: number,
+  ): Promise<{ reply: unknown; replicated: boolean | null }> {
+    if (!(redis instanceof Cluster) || replicaWaitMs <= 0)
+      return { reply: await this.run(redis, keys, args), replicated: null };
+    this.#command(redis); // defined on the connection first, so the pipeline has it too
+    const pipeline = redis.pipeline();
+    const command: unknown = Reflect.get(pipeline, this.#name);
+    if (typeof command !== 'function') throw new Error(`script ${this.#name} was not defined`);
+    command.apply(pipeline, [keys.length, ...keys, ...args]);
+    pipeline.wait(1, replicaWaitMs);
+    const [reply, replicas] = execResults(await redisCall(this.what, () => pipeline.exec()));
+    return { reply, replicated: Number(replicas) >= 1 };
   }
 
   #command(redis: RedisClient): Call {
