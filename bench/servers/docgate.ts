@@ -3,6 +3,7 @@
  * BENCH_OPTIONS (JSON) picks the settings, the data, and the variant under test.
  */
 import { writeFileSync } from 'node:fs';
+import { writeHeapSnapshot } from 'node:v8';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import type { RateLimitDecision } from '../../src/datasources/ports/rate-limiter.js';
@@ -99,6 +100,11 @@ serveParent(
   {
     mongo: () => mongoCounts(),
     memory: memoryAfterGc,
+    /** A heap snapshot after GC, written to `file` (bench/idle-heap.ts diffs two). */
+    heapSnapshot: (payload) => {
+      globalThis.gc?.();
+      return writeHeapSnapshot((payload as { file: string }).file);
+    },
     /** Adds growth customers straight to the store; answers a sample of their ids. */
     insertCustomers: async (payload) => {
       const { from, count } = payload as { from: number; count: number };
