@@ -177,6 +177,9 @@ export function attachWebSocket(
             return false;
           }
           Object.assign(ctx.extra, { authorization, address, release, log: new OperationLog(logger) });
+          // The upgrade request (its headers, raw headers and stream state) is not read again:
+          // graphql-ws would keep it for the connection's life, ~0.7 KiB of every idle subscriber.
+          Reflect.deleteProperty(ctx.extra, 'request');
           return true;
         } catch (error) {
           if (error instanceof UnauthenticatedError)
@@ -206,10 +209,10 @@ export function attachWebSocket(
             }),
           ];
         }
+        // Only what the context reads (app.ts: the client address), not graphql-ws' connection
+        // state or the upgrade request: whatever is put here stays with the subscription.
         const enveloped = app.getEnveloped({
-          ...ctx,
-          req: ctx.extra.request,
-          socket: ctx.extra.socket,
+          req: { socket: { remoteAddress: ctx.extra.address ?? 'unknown' } },
           params,
         });
         let document: ReturnType<typeof enveloped.parse>;
@@ -228,11 +231,11 @@ export function attachWebSocket(
           return [new GraphQLError('could not parse the operation')];
         }
         if (errors.length > 0) return [...errors];
-        const contextValue = {
-          ...(await enveloped.contextFactory()),
+        // The factory's fresh object, completed in place: a copy would be kept beside it.
+        const contextValue = Object.assign(await enveloped.contextFactory(), {
           caller: admission.caller,
           rateLimit: admission.decision,
-        };
+        });
         deliverToSocket(contextValue, socketDelivery(ctx.extra.socket, id, options.maxBufferedBytes));
         const root: EnvelopedRoot = { execute: enveloped.execute, subscribe: enveloped.subscribe };
         return {

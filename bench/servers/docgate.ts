@@ -3,6 +3,7 @@
  * BENCH_OPTIONS (JSON) picks the settings, the data, and the variant under test.
  */
 import { writeFileSync } from 'node:fs';
+import { writeHeapSnapshot } from 'node:v8';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config.js';
@@ -119,6 +120,11 @@ serveParent(
     /** Spans handed to the in-process exporter so far (`tracing: 'in-process'`). */
     spans: () => exportedSpans,
     memory: memoryAfterGc,
+    /** A heap snapshot after GC, written to `file` (bench/idle-heap.ts diffs two). */
+    heapSnapshot: (payload) => {
+      globalThis.gc?.();
+      return writeHeapSnapshot((payload as { file: string }).file);
+    },
     /** Adds growth customers straight to the store; answers a sample of their ids. */
     insertCustomers: async (payload) => {
       const { from, count, batch } = payload as { from: number; count: number; batch?: number };
