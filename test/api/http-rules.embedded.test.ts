@@ -1,5 +1,6 @@
 import { request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { UnavailableError } from '../../src/errors.js';
 import { MAX_BODY_BYTES } from '../../src/plugins/use-hardening.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { embedded, startInstance } from '../helpers/realtime.js';
@@ -92,6 +93,26 @@ describe('HTTP: GET for queries, JSON for POST, refusals in the media type asked
     expect(response.status).toBe(413);
     expect(mediaType(response)).toBe(GRAPHQL_RESPONSE);
     expect(await codeOf(response)).toBe('BAD_USER_INPUT');
+  });
+
+  it('answers a 503 in the media type asked for when sessions are unreachable, never as anonymous', async () => {
+    const signedIn = await t.signIn();
+    // The Redis adapter's failure, on the embedded store: the session check throws Unavailable.
+    const touch = vi
+      .spyOn(t.backends.sessions, 'touch')
+      .mockRejectedValue(new UnavailableError('the session store is unavailable'));
+    try {
+      const response = await get('{ me { email } }', { ...signedIn, accept: GRAPHQL_RESPONSE });
+      expect(touch).toHaveBeenCalled();
+      expect(response.status).toBe(503);
+      expect(mediaType(response)).toBe(GRAPHQL_RESPONSE);
+      const body = (await response.json()) as Body;
+      expect(body.data).toBeUndefined();
+      expect(body.errors?.map((e) => e.extensions?.code)).toEqual(['SERVICE_UNAVAILABLE']);
+    } finally {
+      touch.mockRestore();
+    }
+    expect((await get('{ me { email } }', signedIn)).status).toBe(200);
   });
 
   it('answers a 429 in the media type asked for, with its code and retryAfter', async () => {
