@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { sharedCache } from './cache.js';
 import { eventCursors } from './event-cursors.js';
 import { fanout } from './fanout.js';
+import { fanoutInstances } from './fanout-instances.js';
 import { growth } from './growth.js';
 import { jobs } from './jobs.js';
 import { formatResult, RESULTS_DIR, type Scenario, type ScenarioResult, writeResult } from './lib/report.js';
@@ -27,6 +28,7 @@ export const SCENARIOS: ReadonlyArray<readonly [string, Scenario]> = [
   ['scores', scores],
   ['growth', growth],
   ['fanout', fanout],
+  ['fanout-instances', fanoutInstances],
   ['event-cursors', eventCursors],
   ['jobs', jobs],
   ['soak', soak],

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { sharedCache } from '../bench/cache.js';
 import { fanout } from '../bench/fanout.js';
+import { fanoutInstances } from '../bench/fanout-instances.js';
 import { growth } from '../bench/growth.js';
 import { jobs } from '../bench/jobs.js';
 import type { Scenario } from '../bench/lib/report.js';
@@ -22,13 +23,18 @@ const cases: ReadonlyArray<readonly [string, Scenario, string[]]> = [
   ['scores', scores, [...TINY, '--players', '5', '--count', '4']],
   ['growth', growth, ['--duration', '0.2', '--embedded', '50,100', '--ferretdb', '50']],
   ['fanout', fanout, ['--subscribers', '10', '--rates', '5', '--duration', '1', '--idle', '10']],
+  [
+    'fanout-instances',
+    fanoutInstances,
+    ['--subscribers', '4', '--instances', '2', '--rates', '5', '--duration', '1', '--backends', 'cluster'],
+  ],
   ['jobs', jobs, ['--jobs', '10', '--rates', '10', '--duration', '1']],
   ['soak', soak, ['--duration', '3', '--sample', '1', '--workers', '2', '--subscribers', '2']],
 ];
 
 describe('benchmark scenarios at tiny sizes', () => {
   for (const [name, scenario, argv] of cases) {
-    it(`runs ${name} to a well-formed result`, { timeout: 240_000 }, async () => {
+    it(`runs ${name} to a well-formed result`, { timeout: 600_000 }, async () => {
       const result = await scenario(argv);
       expect(result.scenario).toBe(name);
       expect(Number.isNaN(Date.parse(result.date))).toBe(false);
