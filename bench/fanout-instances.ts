@@ -1,7 +1,7 @@
 /**
  * Scenario 4b, fan-out across instances (issues 11, 12, 13): the same board's subscribers spread
- * evenly over `--instances` docgate processes, scores published through one of them
- * (`submitScore` over HTTP to the first), on one Redis and on a local Redis Cluster of 3 masters
+ * evenly over `--instances` docgate processes, scores published from one connection (the score
+ * script, as `submitScore` runs it), on one Redis and on a local Redis Cluster of 3 masters
  * and 3 replicas; against the same subscribers on that first instance alone, in the same run.
  * Every subscriber checks, by each event's score (0, 1, 2... along a step), that it got every
  * event once: lost and duplicated deliveries are counted, not inferred. Then, on one Redis and one
@@ -12,7 +12,7 @@
  *     [--duration 3] [--backends redis,cluster] [--cursors 1]   (rounds of cursors on/off; 0: skip)
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
+import { createRedis, type RedisClient } from '../src/datasources/redis/client.js';
 import { RedisEventLog } from '../src/datasources/redis/event-log.js';
 import { RedisLeaderboards } from '../src/datasources/redis/leaderboards.js';
 import { startRedisCluster } from '../test/helpers/redis-cluster.js';
@@ -23,10 +23,9 @@ import { parseFlags } from './lib/flags.js';
 import { binQuantile, stampMs } from './lib/latency-bins.js';
 import { stderrLog } from './lib/measure.js';
 import { submitWithoutLog } from './lib/publish-only.js';
-import { SUBMIT_SCORE } from './lib/queries.js';
 import { type Cell, newResult, runWhenMain, type ScenarioResult } from './lib/report.js';
 import { median, ratio, round } from './lib/stats.js';
-import { BASE_ENV, gql, type ServerChild, startDocgate, stopAll } from './lib/targets.js';
+import { BASE_ENV, type ServerChild, startDocgate, stopAll } from './lib/targets.js';
 
 export const DEFAULTS = {
   /** Seconds of publishing per rate step. */
@@ -156,7 +155,7 @@ async function disconnect(members: readonly Member[]): Promise<void> {
   await sleep(2000);
 }
 
-async function redisCpuSeconds(redis: Redis | null): Promise<number | null> {
+async function redisCpuSeconds(redis: RedisClient | null): Promise<number | null> {
   if (redis === null) return null;
   const info = await redis.info('cpu');
   const user = /used_cpu_user:([\d.]+)/.exec(info)?.[1];
@@ -169,7 +168,7 @@ async function runStep(
   publish: Publish,
   rate: number,
   seconds: number,
-  redis: Redis | null,
+  redis: RedisClient | null,
 ): Promise<Step> {
   const total = Math.max(1, Math.round(rate * seconds));
   await Promise.all(members.map((m) => m.client.request('reset', { events: total })));
@@ -254,7 +253,7 @@ async function ladder(
   publish: Publish,
   rates: readonly number[],
   seconds: number,
-  redis: Redis | null = null,
+  redis: RedisClient | null = null,
 ): Promise<Step[]> {
   const steps: Step[] = [];
   for (const rate of rates) {
@@ -284,18 +283,21 @@ function integrity(steps: readonly Step[]): { published: number; lost: number; d
   };
 }
 
-/** Publishes through the first instance's API: `submitScore`, as a client would. */
-function apiPublisher(server: ServerChild): Publish {
-  return async (seq) => {
-    const response = await fetch(server.ready.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: server.ready.authorization },
-      body: gql(SUBMIT_SCORE, { board: BOARD, player: `t${now().toFixed(3)}`, score: seq }),
-    });
-    const body = (await response.json()) as { errors?: unknown };
-    if (!response.ok || body.errors !== undefined)
-      throw new Error(`submitScore: ${response.status} ${JSON.stringify(body.errors)}`);
-  };
+/**
+ * Publishes as `submitScore` does: the score script (board change, stream append, publish) on a
+ * connection of its own, SPUBLISH on a cluster. Not through a gateway's HTTP API: on this loaded
+ * machine its session look-up timed out (503) and a retried score could be published twice.
+ */
+function scriptPublisher(url: string): { publish: Publish; redis: RedisClient } {
+  // Patient: a timed-out score may still have run, and would then count as lost.
+  const redis = createRedis(url, { commandTimeout: 30_000 });
+  const boards = new RedisLeaderboards(
+    redis,
+    PREFIX,
+    new RedisEventLog(redis, PREFIX, { retentionSeconds: 3600, maxLength: 10_000 }),
+  );
+  const publish: Publish = async (seq) => void (await boards.submit(BOARD, `t${now().toFixed(3)}`, seq));
+  return { publish, redis };
 }
 
 interface Backend {
@@ -345,7 +347,9 @@ async function onBackend(name: string, flags: typeof DEFAULTS, rates: readonly n
     const clients = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value[1]] : []));
     const [first] = servers;
     if (first === undefined) throw new Error('--instances must be at least 1');
-    const publish = apiPublisher(first);
+    const publisher = scriptPublisher(backend.url);
+    mine.push({ stop: async () => publisher.redis.disconnect() });
+    const { publish } = publisher;
     const counts = shares(flags.subscribers, flags.instances);
     const layouts: Layout[] = [];
     // The same client processes read in both layouts, so only the server side differs.
@@ -381,19 +385,13 @@ async function cursorsOnOff(
 ): Promise<{ on: Step[][]; off: Step[][] }> {
   const backend = await startBackend('redis');
   const mine: Array<{ stop(): Promise<void> }> = [];
-  const redis = new Redis(backend.url);
+  const { publish: on, redis } = scriptPublisher(backend.url);
   try {
     const server = await startDocgate('docgate (cursors)', {
       env: { ...BASE_ENV, ...FANOUT_ENV, REDIS_URL: backend.url, REDIS_PREFIX: PREFIX },
     });
     mine.push(server);
-    const boards = new RedisLeaderboards(
-      redis,
-      PREFIX,
-      new RedisEventLog(redis, PREFIX, { retentionSeconds: 3600, maxLength: 10_000 }),
-    );
     const player = () => `t${now().toFixed(3)}`;
-    const on: Publish = async (seq) => void (await boards.submit(BOARD, player(), seq));
     const off: Publish = (seq) => submitWithoutLog(redis, PREFIX, BOARD, player(), seq);
     const pairs = [];
     for (const [i, count] of shares(flags.subscribers, flags.instances).entries()) {
@@ -569,7 +567,7 @@ export async function fanoutInstances(argv: readonly string[]): Promise<Scenario
     notes: [
       `Publishes at ${rates.join(', ')} per second, ${flags.duration} s each, until a step leaves deliveries missing (after ${QUIET_MS} ms without one) or its p99 passes ${GIVE_UP_MS} ms; max = the last step with every delivery in. Lost and duplicated are counted over the steps up to max, per subscriber, by each event's score (its sequence along the step).`,
       `Every gateway is pinned to core 0 and every subscriber process (one per instance, the same ones in both layouts), Redis and the cluster's 6 nodes to core 1: this machine has 2 cores, so ${flags.instances} instances cannot show ${flags.instances}x; "x one instance" near 1 means spreading over instances costs little per delivery, and the per-instance CPU per delivery is what the capacity model scales.`,
-      'Multi-instance scores go through the first instance (submitScore over HTTP); the cursors comparison calls the score script directly (on) or the same script without its stream append (off, bench/lib/publish-only.ts), so the difference is the log append alone.',
+      'Scores are published by the score script as submitScore runs it (board change, stream append, PUBLISH or SPUBLISH), from the bench process; the cursors comparison runs it (on) against the same script without its stream append (off, bench/lib/publish-only.ts), so the difference is the log append alone.',
     ],
     details: { layouts, cursors },
   };
