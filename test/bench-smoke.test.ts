@@ -34,7 +34,7 @@ const cases: ReadonlyArray<readonly [string, Scenario, string[]]> = [
 
 describe('benchmark scenarios at tiny sizes', () => {
   for (const [name, scenario, argv] of cases) {
-    it(`runs ${name} to a well-formed result`, { timeout: 600_000 }, async () => {
+    it(`runs ${name} to a well-formed result`, { timeout: 900_000 }, async () => {
       const result = await scenario(argv);
       expect(result.scenario).toBe(name);
       expect(Number.isNaN(Date.parse(result.date))).toBe(false);
