@@ -14,6 +14,7 @@ import { startBackends } from './lib/backends.js';
 import { benchFile, type Child, startChild } from './lib/child.js';
 import { LOAD_CORE, SERVER_CORE } from './lib/cores.js';
 import { parseFlags } from './lib/flags.js';
+import { stampMs } from './lib/latency-bins.js';
 import { stderrLog } from './lib/measure.js';
 import { LEADERBOARD_UPDATED } from './lib/queries.js';
 import { type Cell, newResult, runWhenMain, type ScenarioResult } from './lib/report.js';
@@ -33,10 +34,10 @@ export const DEFAULTS = {
   idle: 10_000,
 };
 
-const BOARD = 'fan';
+export const BOARD = 'fan';
 /** Every subscriber connects anonymously from one address: the per-caller limit out of the way. */
-const FANOUT_ENV = { MAX_CONNECTIONS_PER_CALLER: '1000000' };
-const SUBSCRIBE = { query: LEADERBOARD_UPDATED, variables: { board: BOARD } };
+export const FANOUT_ENV = { MAX_CONNECTIONS_PER_CALLER: '1000000' };
+export const SUBSCRIBE = { query: LEADERBOARD_UPDATED, variables: { board: BOARD } };
 const LIMIT_MS = 100;
 /** A step slower than this at p99 ends the ladder: the server has a backlog. */
 const GIVE_UP_MS = 2000;
@@ -77,7 +78,7 @@ interface Setup {
   heapPerConnection: number | null;
 }
 
-const now = () => performance.timeOrigin + performance.now();
+const now = stampMs;
 
 /** A change as docgate publishes it; the publish time travels in `player`. */
 function change(seq: number) {
@@ -90,7 +91,8 @@ function selected(seq: number) {
   return { player, score, rank, previousRank };
 }
 
-function startClient(name: string): Promise<Child<unknown>> {
+/** A subscriber process (clients/ws-subscribers.ts) on the load core. */
+export function startSubscriberClient(name: string): Promise<Child<unknown>> {
   return startChild(name, benchFile('clients/ws-subscribers.ts'), { core: LOAD_CORE });
 }
 
@@ -266,7 +268,7 @@ export async function fanout(argv: readonly string[]): Promise<ScenarioResult> {
       ['stock graphql-ws', stock],
       ['raw ws', raw],
     ] as const) {
-      const client = await startClient(`${kind} subscribers`);
+      const client = await startSubscriberClient(`${kind} subscribers`);
       children.push(client);
       const mem = await connect(server, client, count);
       stderrLog(`  ${kind}: ${count} subscribers, ${mem.rss} KiB RSS and ${mem.heap} KiB heap each`);
@@ -333,7 +335,7 @@ export async function fanout(argv: readonly string[]): Promise<ScenarioResult> {
         env: { ...BASE_ENV, ...FANOUT_ENV, REDIS_URL: backends.redisUrl, REDIS_PREFIX: 'bench-idle:' },
       });
       children.push(idleServer);
-      const client = await startClient('idle subscribers');
+      const client = await startSubscriberClient('idle subscribers');
       children.push(client);
       idle = await connect(idleServer, client, flags.idle);
       stderrLog(

@@ -13,6 +13,7 @@ import { sharedCache } from './cache.js';
 import { eventCursors } from './event-cursors.js';
 import { failover } from './failover.js';
 import { fanout } from './fanout.js';
+import { fanoutInstances } from './fanout-instances.js';
 import { growth } from './growth.js';
 import { jobs } from './jobs.js';
 import { formatResult, RESULTS_DIR, type Scenario, type ScenarioResult, writeResult } from './lib/report.js';
@@ -28,6 +29,7 @@ export const SCENARIOS: ReadonlyArray<readonly [string, Scenario]> = [
   ['scores', scores],
   ['growth', growth],
   ['fanout', fanout],
+  ['fanout-instances', fanoutInstances],
   ['event-cursors', eventCursors],
   ['jobs', jobs],
   ['failover', failover],

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { sharedCache } from '../bench/cache.js';
 import { failover } from '../bench/failover.js';
 import { fanout } from '../bench/fanout.js';
+import { fanoutInstances } from '../bench/fanout-instances.js';
 import { growth } from '../bench/growth.js';
 import { jobs } from '../bench/jobs.js';
 import type { Scenario } from '../bench/lib/report.js';
@@ -23,6 +24,11 @@ const cases: ReadonlyArray<readonly [string, Scenario, string[]]> = [
   ['scores', scores, [...TINY, '--players', '5', '--count', '4']],
   ['growth', growth, ['--duration', '0.2', '--embedded', '50,100', '--ferretdb', '50']],
   ['fanout', fanout, ['--subscribers', '10', '--rates', '5', '--duration', '1', '--idle', '10']],
+  [
+    'fanout-instances',
+    fanoutInstances,
+    ['--subscribers', '4', '--instances', '2', '--rates', '5', '--duration', '1', '--backends', 'cluster'],
+  ],
   ['jobs', jobs, ['--jobs', '10', '--rates', '10', '--duration', '1']],
   ['failover', failover, ['--kills', '1', '--changes', '20']],
   ['soak', soak, ['--duration', '3', '--sample', '1', '--workers', '2', '--subscribers', '2']],
@@ -30,7 +36,7 @@ const cases: ReadonlyArray<readonly [string, Scenario, string[]]> = [
 
 describe('benchmark scenarios at tiny sizes', () => {
   for (const [name, scenario, argv] of cases) {
-    it(`runs ${name} to a well-formed result`, { timeout: 240_000 }, async () => {
+    it(`runs ${name} to a well-formed result`, { timeout: 900_000 }, async () => {
       const result = await scenario(argv);
       expect(result.scenario).toBe(name);
       expect(Number.isNaN(Date.parse(result.date))).toBe(false);
