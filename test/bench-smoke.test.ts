@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { sharedCache } from '../bench/cache.js';
+import { eventCursors } from '../bench/event-cursors.js';
 import { failover } from '../bench/failover.js';
 import { fanout } from '../bench/fanout.js';
 import { fanoutInstances } from '../bench/fanout-instances.js';
@@ -29,6 +30,7 @@ const cases: ReadonlyArray<readonly [string, Scenario, string[]]> = [
     fanoutInstances,
     ['--subscribers', '4', '--instances', '2', '--rates', '5', '--duration', '1', '--backends', 'cluster'],
   ],
+  ['event-cursors', eventCursors, ['--rounds', '1', '--retained', '100']],
   ['jobs', jobs, ['--jobs', '10', '--rates', '10', '--duration', '1']],
   ['failover', failover, ['--kills', '1', '--changes', '20']],
   ['soak', soak, ['--duration', '3', '--sample', '1', '--workers', '2', '--subscribers', '2']],
