@@ -11,6 +11,7 @@ import { isEndpointPath } from './plugins/refusal.js';
 import { useAuthentication } from './plugins/use-authentication.js';
 import { useEventIds } from './plugins/use-event-ids.js';
 import { useExactPaths } from './plugins/use-exact-paths.js';
+import { useFilterCost } from './plugins/use-filter-cost.js';
 import { useGraphQLSSESingleConnection } from './plugins/use-graphql-sse.js';
 import { hardeningPlugins, MAX_BODY_BYTES } from './plugins/use-hardening.js';
 import { HEALTH_PATH, useHealth, YOGA_HEALTH_OFF } from './plugins/use-health.js';
@@ -112,6 +113,8 @@ export function createApp(deps: AppDeps): App {
       useInputFreeErrors(),
       // Before variables are coerced: graphql-js recurses once per level of nesting.
       useInputBounds(),
+      // A CustomerFilter's values count in the operation's cost, with the selection's.
+      useFilterCost(),
       // @defer and @stream as incremental delivery (multipart/mixed, SSE, WebSocket).
       useIncrementalDelivery(),
       // Queries and mutations compiled by graphql-jit (see use-jit.ts), but not @defer/@stream.

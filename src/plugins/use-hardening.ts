@@ -21,6 +21,9 @@ export const QUERY_LIMITS = {
  */
 export const MAX_BODY_BYTES = 100_000;
 
+/** GraphQL Armor's cost limit as configured here; use-filter-cost.ts measures with the same options. */
+export const COST_LIMIT = { maxCost: QUERY_LIMITS.cost, ignoreIntrospection: true } as const;
+
 export interface HardeningOptions {
   /** Introspection answered (off in production). */
   introspection: boolean;
@@ -32,7 +35,7 @@ export function hardeningPlugins(options: HardeningOptions): Plugin[] {
     maxAliases: { n: QUERY_LIMITS.aliases, allowList: [] },
     maxDirectives: { n: QUERY_LIMITS.directives },
     maxTokens: { n: QUERY_LIMITS.tokens },
-    costLimit: { maxCost: QUERY_LIMITS.cost, ignoreIntrospection: true },
+    costLimit: COST_LIMIT,
     blockFieldSuggestion: { enabled: true },
   });
   const plugins: Plugin[] = [...(armor.protect().plugins as Plugin[])];

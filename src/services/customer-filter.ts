@@ -72,6 +72,14 @@ function measure(raw: unknown): { depth: number; terms: number } {
   return { depth, terms };
 }
 
+/**
+ * How many values a client's filter holds (counted up to just past `MAX_TERMS`, where it is
+ * refused): what the operation's cost adds for it (src/plugins/use-filter-cost.ts).
+ */
+export function filterTerms(raw: unknown): number {
+  return measure(raw).terms;
+}
+
 function compile(f: CustomerFilter): Filter {
   const lower = (v: string) => v.toLowerCase();
   const conditions: Filter[] = [

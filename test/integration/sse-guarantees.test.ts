@@ -6,6 +6,7 @@ import {
   embedded,
   next,
   type SseStream,
+  signIn,
   sseRequest,
 } from '../helpers/realtime.js';
 
@@ -113,4 +114,64 @@ describe('query limits over SSE', () => {
       expect(refused.body).not.toMatch(/\bat \w+/);
     }
   });
+});
+
+/**
+ * A request past the caller's budget as an SSE client sees it: read by hand, as the refusal may
+ * come as a plain JSON body (429) rather than as an event.
+ */
+async function refusedRequest(server: RunningServer, init: RequestInit, path = '') {
+  const response = await fetch(`${server.url}${path}`, init);
+  const body = await response.text();
+  const json = body.startsWith('{') ? body : (/^data: *(.*)$/m.exec(body)?.[1] ?? '{}');
+  return {
+    status: response.status,
+    retryAfter: response.headers.get('retry-after'),
+    answer: JSON.parse(json) as Answer,
+  };
+}
+
+describe('rate limit over SSE', () => {
+  const SPEND = '{ rateLimit { remaining } }';
+  for (const mode of ['POST', 'EventSource GET'] as const) {
+    it(`refuses a ${mode} stream past the caller's limit with RATE_LIMITED and retryAfter`, async () => {
+      const server = await instance(embedded({ RATE_LIMIT_POINTS: '2', RATE_LIMIT_WINDOW_SECONDS: '60' }));
+      const user = await signIn(server);
+      const token = user.slice('Bearer '.length);
+      const send = () => (mode === 'POST' ? ssePost(server, SPEND, user) : sseGet(server, SPEND, token));
+      // Each stream spends one of the account's 2 points.
+      for (const remaining of [1, 0]) {
+        const answer = await send();
+        expect(answer.status).toBe(200);
+        expect(await answer.first()).toEqual({ data: { rateLimit: { remaining } } });
+      }
+      const refused =
+        mode === 'POST'
+          ? await refusedRequest(server, {
+              method: 'POST',
+              headers: {
+                'content-type': 'application/json',
+                accept: 'text/event-stream',
+                authorization: user,
+              },
+              body: JSON.stringify({ query: SPEND }),
+            })
+          : await refusedRequest(
+              server,
+              { headers: { accept: 'text/event-stream' } },
+              `?${new URLSearchParams({ query: SPEND, access_token: token })}`,
+            );
+      expect(refused.status).toBe(429);
+      expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
+      const error = refused.answer.errors?.[0];
+      expect(error?.extensions?.code).toBe('RATE_LIMITED');
+      expect(Number(error?.extensions?.retryAfter)).toBeGreaterThanOrEqual(1);
+      // The budget was the account's, not the address's: another account from here still gets its answer.
+      const other = await signIn(server);
+      const theirs = await (mode === 'POST'
+        ? ssePost(server, SPEND, other)
+        : sseGet(server, SPEND, other.slice('Bearer '.length)));
+      expect(await theirs.first()).toEqual({ data: { rateLimit: { remaining: 1 } } });
+    });
+  }
 });
