@@ -1,5 +1,5 @@
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
-import { NoSchemaIntrospectionCustomRule } from 'graphql';
+import { type GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 /**
@@ -29,13 +29,28 @@ export interface HardeningOptions {
   introspection: boolean;
 }
 
+/**
+ * Armor throws its refusals out of the validation rule by default, which Yoga answers 200 with a
+ * bare error and no code; reported instead, a refusal is a validation error like any other:
+ * `GRAPHQL_VALIDATION_FAILED`, 400 to a client that accepts `application/graphql-response+json`.
+ */
+const asValidationError = {
+  propagateOnRejection: false,
+  onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
+};
+
 export function hardeningPlugins(options: HardeningOptions): Plugin[] {
   const armor = new EnvelopArmor({
-    maxDepth: { n: QUERY_LIMITS.depth, ignoreIntrospection: true, flattenFragments: true },
-    maxAliases: { n: QUERY_LIMITS.aliases, allowList: [] },
-    maxDirectives: { n: QUERY_LIMITS.directives },
+    maxDepth: {
+      n: QUERY_LIMITS.depth,
+      ignoreIntrospection: true,
+      flattenFragments: true,
+      ...asValidationError,
+    },
+    maxAliases: { n: QUERY_LIMITS.aliases, allowList: [], ...asValidationError },
+    maxDirectives: { n: QUERY_LIMITS.directives, ...asValidationError },
     maxTokens: { n: QUERY_LIMITS.tokens },
-    costLimit: COST_LIMIT,
+    costLimit: { ...COST_LIMIT, ...asValidationError },
     blockFieldSuggestion: { enabled: true },
   });
   const plugins: Plugin[] = [...(armor.protect().plugins as Plugin[])];

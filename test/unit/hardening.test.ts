@@ -47,6 +47,33 @@ describe('hardening', () => {
     );
   });
 
+  it('answers every query-limit refusal as a validation error: its code, and 400 to graphql-response+json', async () => {
+    const aliases = Array.from({ length: QUERY_LIMITS.aliases + 1 }, (_, i) => `a${i}: __typename`).join(' ');
+    // Armor weighs a list by its `first`: five pages of 100 cost 6,437.5 of 5,000.
+    const costly = ['a', 'b', 'c', 'd', 'e']
+      .map((alias) => `${alias}: customers(first: 100) { edges { node { id } } }`)
+      .join(' ');
+    const refused = {
+      depth: `{ customer(id: "x") { ${nested(3)} } }`,
+      aliases: `{ ${aliases} }`,
+      directives: `{ __typename ${'@skip(if: false) '.repeat(QUERY_LIMITS.directives + 1)}}`,
+      cost: `{ ${costly} }`,
+    };
+    for (const [limit, query] of Object.entries(refused)) {
+      const response = await t.app.fetch('http://docgate.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+        body: JSON.stringify({ query }),
+      });
+      expect(response.status, limit).toBe(400);
+      const errors = (await response.json()) as {
+        errors: Array<{ message: string; extensions?: { code?: string } }>;
+      };
+      const ours = errors.errors.find((e) => new RegExp(`${limit} limit`, 'i').test(e.message));
+      expect(ours?.extensions?.code, `${limit}: ${JSON.stringify(errors)}`).toBe('GRAPHQL_VALIDATION_FAILED');
+    }
+  });
+
   it('hides field suggestions', async () => {
     const errors = await errorsOf(await post({ query: '{ customerz { totalCount } }' }));
     expect(errors).toHaveLength(1);
