@@ -133,11 +133,12 @@ export function trustedDocumentsSuite(backend: TrustedBackend): void {
           }
         };
         expect(isMe(await run(ME))).toBe(true);
-        // Refused, never run; Yoga's graphql-sse plugin answers any refusal made while parsing
-        // (syntax errors and query limits alike) with a bare 500, so no code reaches the client.
+        // Refused, never run: this mode answers a refusal made before execution on the
+        // operation's POST, 400 with the errors in its body (use-graphql-sse.ts); graphql-sse's
+        // client reports the status only.
         const refused = await run(OTHER);
         expect(refused.data).toBeUndefined();
-        expect(refused.errors?.[0]?.message).toMatch(/responded with 500/);
+        expect(refused.errors?.[0]?.message).toMatch(/responded with 400/);
       } finally {
         client.dispose();
       }
