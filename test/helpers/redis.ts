@@ -21,6 +21,9 @@ export async function openTestRedis(url: string = inject('redisUrl')): Promise<T
     redis.once('ready', () => resolve());
     redis.once('error', reject);
   });
+  // A Cluster is 'ready' once it knows the slots, but opens each master's connection on its first
+  // command: open them now, so a test's first call does not spend its deadline connecting.
+  await Promise.all(scanTargets(redis).map((node) => node.ping()));
   const prefix = `${uniqueName('t')}:`;
   const keys = async (): Promise<string[]> => {
     const found: string[] = [];
