@@ -16,7 +16,7 @@ import { createRedis, type RedisClient } from '../src/datasources/redis/client.j
 import { RedisEventLog } from '../src/datasources/redis/event-log.js';
 import { RedisLeaderboards } from '../src/datasources/redis/leaderboards.js';
 import { startRedisCluster } from '../test/helpers/redis-cluster.js';
-import { BOARD, FANOUT_ENV, SUBSCRIBE, startSubscriberClient } from './fanout.js';
+import { BOARD, FANOUT_ENV, LADDER_DEFAULTS, SUBSCRIBE, startSubscriberClient } from './fanout.js';
 import { pinListener, startBackends } from './lib/backends.js';
 import type { Child } from './lib/child.js';
 import { parseFlags } from './lib/flags.js';
@@ -28,12 +28,7 @@ import { median, ratio, round } from './lib/stats.js';
 import { BASE_ENV, type ServerChild, startDocgate, stopAll } from './lib/targets.js';
 
 export const DEFAULTS = {
-  /** Seconds of publishing per rate step. */
-  duration: 3,
-  warmup: 0,
-  rounds: 1,
-  connections: 0,
-  tool: 'auto' as const,
+  ...LADDER_DEFAULTS,
   /** Subscribers in all, spread evenly over the instances. */
   subscribers: 1500,
   instances: 3,

@@ -21,13 +21,18 @@ import { type Cell, newResult, runWhenMain, type ScenarioResult } from './lib/re
 import { median, ratio, round } from './lib/stats.js';
 import { BASE_ENV, type ServerChild, startDocgate, stopAll } from './lib/targets.js';
 
-export const DEFAULTS = {
+/** The rate ladder's settings, shared with bench/fanout-instances.ts. */
+export const LADDER_DEFAULTS = {
   /** Seconds of publishing per rate step. */
   duration: 3,
   warmup: 0,
   rounds: 1,
   connections: 0,
   tool: 'auto' as const,
+};
+
+export const DEFAULTS = {
+  ...LADDER_DEFAULTS,
   subscribers: 5000,
   rates: '1,2,5,10,20,50,100,200',
   /** Idle docgate subscriptions whose memory is measured (0: skip). */
